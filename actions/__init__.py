@@ -1,0 +1,1 @@
+"""Rasa custom actions: thin adapters between tracker slots and the core in `bot/`."""
