@@ -72,25 +72,3 @@ class ActionOngeldigeInvoer(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         dispatcher.utter_message(text=invoer.antwoord(text_of(tracker)))
         return []
-
-
-class ActionMedewerker(Action):
-    """Hand over to a person. Until the ticket desk exists: tell honestly where to go."""
-
-    def name(self) -> str:
-        return "action_medewerker"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        k = kennis()
-        gemeente = k.gemeente(tracker.get_slot("gemeente"))
-        cak = k.contact["cak_klanten"]
-        tekst = (
-            f"U kunt een medewerker van het CAK bellen op {cak.telefoon} (gratis) voor vragen over de hoogte, "
-            "de facturen en het betalen van uw eigen bijdrage."
-        )
-        if gemeente and gemeente.telefoon:
-            tekst += f" Voor vragen over uw ondersteuning belt u gemeente {gemeente.naam}: {gemeente.telefoon}."
-        else:
-            tekst += " Voor vragen over uw ondersteuning zelf kunt u bij uw gemeente terecht."
-        dispatcher.utter_message(text=tekst)
-        return []

@@ -1,0 +1,167 @@
+"""`make bench`: answer accuracy on held-out questions, cross-validated intent F1,
+training time and latency through the REST channel. Prints figures; asserts nothing.
+
+Answer accuracy is measured end to end: each held-out question goes to the running
+assistant; the reply counts as correct when it is exactly the rendered answer of the
+expected topic (right topic, right year). An out-of-scope question counts as correct
+when no FAQ answer comes back; a FAQ answer there is a *confident wrong answer*.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot import dialog, knowledge, render  # noqa: E402
+from scripts.serve import BIN, servers, write_endpoints  # noqa: E402
+
+HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
+PORT, ACTION_PORT = 5305, 5355
+
+
+def send(url: str, sender: str, text: str) -> list[dict]:
+    r = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    r.raise_for_status()
+    return r.json()
+
+
+def accuracy(url: str, k: knowledge.Knowledge) -> dict:
+    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
+    counts = {"goed": 0, "gevraagd": 0, "fout": 0, "oos_goed": 0, "oos_fout": 0}
+    wrong: list[str] = []
+    n_in = n_oos = 0
+    for item in items:
+        text, expected = item["tekst"], item["verwacht"]
+        reply = send(url, uuid.uuid4().hex, text)
+        answer = "\n".join(m.get("text", "") for m in reply)
+        is_faq_answer = "\nBron: " in answer
+        if expected == dialog.OUT_OF_SCOPE:
+            n_oos += 1
+            if is_faq_answer:
+                counts["oos_fout"] += 1
+                wrong.append(f"OOS beantwoord: {text!r}")
+            else:
+                counts["oos_goed"] += 1
+            continue
+        n_in += 1
+        jaar = dialog.jaar(text, None)
+        want = render.render(k, expected, jaar, render.BURGER, dialog.gemeente(k, text, None)).markdown()
+        if answer == want:
+            counts["goed"] += 1
+        elif is_faq_answer:
+            counts["fout"] += 1
+            wrong.append(f"fout antwoord op {text!r} (verwacht {expected})")
+        else:
+            counts["gevraagd"] += 1
+            wrong.append(f"doorgevraagd/niet beantwoord: {text!r} (verwacht {expected})")
+    return {"n_in": n_in, "n_oos": n_oos, **counts, "details": wrong}
+
+
+def latency(url: str, questions: list[str], n: int, conversations: int) -> dict:
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def worker(idx: int) -> None:
+        sender = f"bench-{idx}-{uuid.uuid4().hex}"
+        for i in range(n):
+            start = time.perf_counter()
+            send(url, sender, questions[(i + idx) % len(questions)])
+            with lock:
+                times.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(conversations)]
+    wall = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - wall
+    times.sort()
+    return {
+        "berichten": len(times),
+        "mediaan_ms": statistics.median(times) * 1000,
+        "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
+        "per_seconde": len(times) / wall,
+    }
+
+
+def training_time(tmp: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "rasa"), "train", "--domain", "domain", "--data", "data", "--config", "config.yml",
+         "--out", str(tmp), "--force", "--quiet"],
+        cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return time.perf_counter() - start
+
+
+def cross_validation(tmp: Path, folds: int) -> dict:
+    out = tmp / "cv"
+    proc = subprocess.run(
+        [str(BIN / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
+         "--cross-validation", "--folds", str(folds), "--out", str(out)],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    log = proc.stdout + proc.stderr
+    # Rasa logs the test-fold averages as "Intent evaluation results" ... "F1-score: x (y)"
+    block = log[log.rfind("Intent evaluation results") :]
+    found = dict(re.findall(r"(Accuracy|F1-score|Precision): ([0-9.]+)", block))
+    return {k: float(v) for k, v in found.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-train", action="store_true", help="meet de trainingstijd niet")
+    parser.add_argument("--skip-cv", action="store_true", help="sla de kruisvalidatie over")
+    parser.add_argument("--folds", type=int, default=3)
+    args = parser.parse_args()
+    k = knowledge.load()
+    report: dict[str, object] = {"datum": time.strftime("%Y-%m-%d")}
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        endpoints = write_endpoints(tmp / "endpoints.yml", ACTION_PORT, tmp / "bench.db")
+        with servers(PORT, ACTION_PORT, endpoints, log_dir=tmp) as url:
+            acc = accuracy(url, k)
+            questions = [q for t in list(k.onderwerpen.values())[:40] for q in t.vragen[:1]]
+            send(url, "warmup", questions[0])
+            report["latentie_1_gesprek"] = latency(url, questions, 200, 1)
+            report["latentie_10_gesprekken"] = latency(url, questions, 40, 10)
+        report["nauwkeurigheid"] = {
+            "antwoord_nauwkeurigheid": acc["goed"] / acc["n_in"],
+            "doorgevraagd": acc["gevraagd"] / acc["n_in"],
+            "fout_antwoord": acc["fout"] / acc["n_in"],
+            "buiten_bereik_correct_geweigerd": acc["oos_goed"] / max(acc["n_oos"], 1),
+            "buiten_bereik_zelfverzekerd_fout": acc["oos_fout"],
+            "n_vragen": acc["n_in"],
+            "n_buiten_bereik": acc["n_oos"],
+        }
+        if not args.skip_train:
+            report["trainingstijd_s"] = training_time(tmp / "models")
+        if not args.skip_cv:
+            report["kruisvalidatie_intent"] = cross_validation(tmp, args.folds)
+
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print("\nNiet goed beantwoorde held-out vragen:")
+    for line in acc["details"]:
+        print(f"  - {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
