@@ -48,7 +48,7 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
     for item in items:
         text, expected = item["tekst"], item["verwacht"]
         reply = send(url, uuid.uuid4().hex, text)
-        answer = "\n".join(m.get("text", "") for m in reply)
+        answer = "\n\n".join(m.get("text", "") for m in reply)  # Rasa splits on blank lines
         is_faq_answer = "\nBron: " in answer
         if expected == dialog.OUT_OF_SCOPE:
             n_oos += 1

@@ -31,7 +31,8 @@ class Chat:
         return r.json()
 
     def texts(self, text: str, sender: str | None = None, **kw: Any) -> str:
-        return "\n".join(m.get("text", "") for m in self.send(text, sender, **kw))
+        # Rasa splits a text on blank lines into separate messages; join them back.
+        return "\n\n".join(m.get("text", "") for m in self.send(text, sender, **kw))
 
     def stored_events(self, sender: str) -> list[tuple[str, str]]:
         with sqlite3.connect(self.db) as con:
