@@ -137,9 +137,10 @@ def render(
 
     antwoord = Antwoord(onderwerp_id, year, tekst)
     if r.missing:
-        antwoord = _unknown_answer(k, t.titel, year, r.missing)
+        antwoord = _unknown_answer(k, t.titel, year, r.missing, r.used)
         antwoord.onderwerp = onderwerp_id
-        bron_ids = [b for cv in r.missing for b in cv.bronnen if b in k.bronnen] + ["cak-rekenhulp"]
+        bron_ids = [b for cv in r.used for b in cv.bronnen]
+        bron_ids += [b for cv in r.missing for b in cv.bronnen if b in k.bronnen] + ["cak-rekenhulp"]
     else:
         for cv in r.used:
             if cv.status == "afgeleid":
@@ -147,14 +148,16 @@ def render(
                     f"Let op: de {k.cijfers[cv.sleutel].omschrijving} voor {cv.jaar} is afgeleid, "
                     "niet officieel bevestigd."
                 )
-            elif cv.toelichting and t.jaargebonden:
+            elif cv.toelichting and t.jaargebonden and cv.toelichting not in antwoord.notities:
                 antwoord.notities.append(cv.toelichting)
             bron_ids += list(cv.bronnen)
     antwoord.bronnen = _unique_bronnen(k, bron_ids)
     return antwoord
 
 
-def _unknown_answer(k: Knowledge, titel: str, jaar: int, missing: list[CijferWaarde]) -> Antwoord:
+def _unknown_answer(
+    k: Knowledge, titel: str, jaar: int, missing: list[CijferWaarde], known: list[CijferWaarde]
+) -> Antwoord:
     """Honest answer when a figure is not known for the year: say so, and where to go."""
     seen: set[str] = set()
     reasons = []
@@ -169,6 +172,11 @@ def _unknown_answer(k: Knowledge, titel: str, jaar: int, missing: list[CijferWaa
             reasons.append(f"De {omschrijving} voor {cv.jaar} is bij ons niet bekend. {cv.toelichting}")
         else:
             reasons.append(f"De {omschrijving} voor {cv.jaar} is bij ons niet bekend.")
+    # What is known for that year is still worth saying, each figure named with its year.
+    for cv in known:
+        if cv.sleutel not in seen:
+            seen.add(cv.sleutel)
+            reasons.append(f"Wel bekend voor {cv.jaar}: {k.cijfers[cv.sleutel].omschrijving}: {format_value(cv)}.")
     rekenhulp = k.bronnen["cak-rekenhulp"]
     tekst = (
         f"{titel.rstrip('?')} in {jaar}: dat kan ik niet met zekerheid zeggen.\n\n"

@@ -65,7 +65,10 @@ def _only(problems: list[knowledge.Problem]) -> knowledge.Problem:
 def test_missing_source_names_file_and_line(copy: Path):
     line = _replace(copy / "cijfers.yml", "bronnen: [cak-wmo-2026, stcrt-2025-35082]", "toelichting: x")
     p = _only(knowledge.validate(copy))
-    assert p.file.endswith("cijfers.yml") and p.line == line and "bronnen" in p.message
+    # a missing field is reported at the entry it is missing from: the "2026:" line above
+    lines = (copy / "cijfers.yml").read_text(encoding="utf-8").splitlines()
+    entry = max(i + 1 for i, text in enumerate(lines[:line]) if text.strip() == "2026:")
+    assert p.file.endswith("cijfers.yml") and p.line == entry and "bronnen" in p.message
 
 
 def test_unknown_source_id(copy: Path):
