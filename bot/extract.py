@@ -17,7 +17,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 
 from bot.knowledge import Knowledge, normalize
 
-YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?![\d.,])")
+YEAR = re.compile(r"(?<![\d.,])(19[5-9]\d|20\d\d)(?!\d|[.,]\d)")
 RELATIVE_YEAR = {
     "vorig jaar": -1,
     "afgelopen jaar": -1,
