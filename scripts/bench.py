@@ -42,7 +42,7 @@ def send(url: str, sender: str, text: str) -> list[dict]:
 
 def accuracy(url: str, k: knowledge.Knowledge) -> dict:
     items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
-    counts = {"goed": 0, "gevraagd": 0, "fout": 0, "oos_goed": 0, "oos_fout": 0}
+    counts = {"goed": 0, "gevraagd": 0, "gevraagd_met_juiste_knop": 0, "fout": 0, "oos_goed": 0, "oos_fout": 0}
     wrong: list[str] = []
     n_in = n_oos = 0
     for item in items:
@@ -68,21 +68,26 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
             wrong.append(f"fout antwoord op {text!r} (verwacht {expected})")
         else:
             counts["gevraagd"] += 1
+            offered = [b.get("payload") for m in reply for b in m.get("buttons") or []]
+            if f"/faq_{expected}" in offered:
+                counts["gevraagd_met_juiste_knop"] += 1
             wrong.append(f"doorgevraagd/niet beantwoord: {text!r} (verwacht {expected})")
     return {"n_in": n_in, "n_oos": n_oos, **counts, "details": wrong}
 
 
-def latency(url: str, questions: list[str], n: int, conversations: int) -> dict:
+def latency(url: str, questions: list[str], conversations: int, per_worker: int, turns: int = 10) -> dict:
+    """`conversations` users at once, each holding `per_worker` conversations of `turns` messages."""
     times: list[float] = []
     lock = threading.Lock()
 
     def worker(idx: int) -> None:
-        sender = f"bench-{idx}-{uuid.uuid4().hex}"
-        for i in range(n):
-            start = time.perf_counter()
-            send(url, sender, questions[(i + idx) % len(questions)])
-            with lock:
-                times.append(time.perf_counter() - start)
+        for c in range(per_worker):
+            sender = f"bench-{idx}-{c}-{uuid.uuid4().hex}"
+            for i in range(turns):
+                start = time.perf_counter()
+                send(url, sender, questions[(i + idx + c) % len(questions)])
+                with lock:
+                    times.append(time.perf_counter() - start)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(conversations)]
     wall = time.perf_counter()
@@ -94,9 +99,9 @@ def latency(url: str, questions: list[str], n: int, conversations: int) -> dict:
     times.sort()
     return {
         "berichten": len(times),
-        "mediaan_ms": statistics.median(times) * 1000,
-        "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
-        "per_seconde": len(times) / wall,
+        "mediaan_ms": round(statistics.median(times) * 1000, 1),
+        "p95_ms": round(times[int(0.95 * (len(times) - 1))] * 1000, 1),
+        "per_seconde": round(len(times) / wall, 1),
     }
 
 
@@ -140,11 +145,13 @@ def main() -> int:
             acc = accuracy(url, k)
             questions = [q for t in list(k.onderwerpen.values())[:40] for q in t.vragen[:1]]
             send(url, "warmup", questions[0])
-            report["latentie_1_gesprek"] = latency(url, questions, 200, 1)
-            report["latentie_10_gesprekken"] = latency(url, questions, 40, 10)
+            report["latentie_1_gesprek"] = latency(url, questions, 1, 20)
+            report["latentie_10_gesprekken"] = latency(url, questions, 10, 4)
         report["nauwkeurigheid"] = {
             "antwoord_nauwkeurigheid": acc["goed"] / acc["n_in"],
             "doorgevraagd": acc["gevraagd"] / acc["n_in"],
+            "doorgevraagd_juiste_knop_aangeboden": acc["gevraagd_met_juiste_knop"] / acc["n_in"],
+            "goed_binnen_een_klik": (acc["goed"] + acc["gevraagd_met_juiste_knop"]) / acc["n_in"],
             "fout_antwoord": acc["fout"] / acc["n_in"],
             "buiten_bereik_correct_geweigerd": acc["oos_goed"] / max(acc["n_oos"], 1),
             "buiten_bereik_zelfverzekerd_fout": acc["oos_fout"],
