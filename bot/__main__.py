@@ -10,6 +10,11 @@ from bot import knowledge
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["tickets"]:  # the service desk's own command, with its own options
+        from bot import tickets_cli
+
+        return tickets_cli.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m bot", description="BW-assistent: inhoud en berekening")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("valideer", help="controleer knowledge/ (bestand en regel bij elke fout)")
@@ -21,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--gemeente")
     a.add_argument("--doelgroep", choices=["burger", "medewerker"], default="burger")
     sub.add_parser("bereken", help="bereken een eigen bijdrage: JSON op stdin, JSON op stdout")
+    sub.add_parser("tickets", help="meldingen voor de servicedesk: lijst, toon ID, opnieuw-versturen")
     sub.add_parser("spacy-model", help="bouw de Nederlandse spaCy-pijplijn in .spacy/nl")
     args = parser.parse_args(argv)
 
