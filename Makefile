@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 TRAINING_INPUTS := config.yml $(shell find data domain knowledge -name '*.yml' 2>/dev/null) \
-                   $(wildcard plugins/*.py) .spacy/nl/bw_source.json
+                   $(filter-out plugins/webchat.py,$(wildcard plugins/*.py)) .spacy/nl/bw_source.json
 
 .PHONY: help run test test-fast bench content validate train lint clean
 
@@ -52,6 +52,7 @@ train: $(MODEL)
 
 # ------------------------------------------------------------------ run
 run: $(MODEL)
+	BW_SKIP_CHROMIUM=1 bash scripts/web_setup.sh
 	$(BIN)/python scripts/serve.py
 
 # ------------------------------------------------------------------ tests
@@ -65,10 +66,11 @@ test-fast: $(BIN)/.installed .spacy/nl/bw_source.json lint
 	$(BIN)/python -m pytest -q tests/core
 
 test: test-fast $(MODEL)
+	bash scripts/web_setup.sh
 	$(BIN)/rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out results/stories \
 	    --fail-on-prediction-errors
-	$(BIN)/python -m pytest -q tests/actions tests/rasa
+	$(BIN)/python -m pytest -q tests/actions tests/rasa tests/channels tests/web
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py

@@ -25,7 +25,8 @@ class ActionAnswerFaq(Action):
             return []
         text = text_of(tracker)
         jaar = dialog.jaar(text, tracker.get_slot("jaar"))
-        gemeente = dialog.gemeente(k, text, tracker.get_slot("gemeente"))
+        page = (tracker.latest_message.get("metadata") or {}).get("gemeente")
+        gemeente = dialog.gemeente(k, text, tracker.get_slot("gemeente"), page)
         antwoord = render.render(k, onderwerp.id, jaar, doelgroep_of(tracker), gemeente)
         dispatcher.utter_message(text=antwoord.markdown())
         return [

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import extract
-from bot.knowledge import Knowledge
+from bot.knowledge import Knowledge, normalize
 from bot.render import BURGER, MEDEWERKER
 
 # Channels used by gemeente staff; everything else (web widget, REST) is a citizen.
@@ -35,9 +35,14 @@ def jaar(text: str | None, remembered: float | int | None) -> int:
     return extract.today().year
 
 
-def gemeente(k: Knowledge, text: str | None, remembered: str | None) -> str | None:
-    """Gemeente named in the message, else the one from earlier, else the deployment's (BW_GEMEENTE)."""
-    return extract.gemeente(k, text or "") or remembered or os.environ.get("BW_GEMEENTE") or None
+def gemeente(k: Knowledge, text: str | None, remembered: str | None, page: str | None = None) -> str | None:
+    """Gemeente named in the message, else the one from earlier, else the web page's (widget
+    config), else the deployment's (BW_GEMEENTE)."""
+    if page and normalize(page) not in k.gemeentelijst:
+        page = None  # a page can only pin a real gemeente
+    elif page:
+        page = k.gemeentelijst[normalize(page)]
+    return extract.gemeente(k, text or "") or remembered or page or os.environ.get("BW_GEMEENTE") or None
 
 
 @dataclass

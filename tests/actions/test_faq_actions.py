@@ -88,3 +88,14 @@ def test_out_of_scope_best_guess_gives_an_honest_answer():
 def test_channel_sets_the_audience(channel: str, expected: str):
     _, events = run(faq.ActionAnswerFaq(), tracker("vraag", f"faq_{at_topic()}", channel=channel))
     assert {"event": "slot", "name": "doelgroep", "value": expected, "timestamp": None} in events
+
+
+def test_the_web_page_can_pin_the_gemeente():
+    g = next(iter(K.gemeenten.values()))
+    t = tracker("vraag", f"faq_{at_topic()}")
+    t.latest_message["metadata"] = {"gemeente": g.naam.lower()}
+    _, events = run(faq.ActionAnswerFaq(), t)
+    assert {"event": "slot", "name": "gemeente", "value": g.naam, "timestamp": None} in events
+    t.latest_message["metadata"] = {"gemeente": "Nergenshuizen"}
+    _, events = run(faq.ActionAnswerFaq(), t)
+    assert {"event": "slot", "name": "gemeente", "value": None, "timestamp": None} in events
