@@ -11,7 +11,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-TRAINING_INPUTS := config.yml $(shell find data domain knowledge -name '*.yml' 2>/dev/null) \
+TRAINING_INPUTS := config.yml $(filter-out knowledge/triage.yml,$(shell find data domain knowledge -name '*.yml' 2>/dev/null)) \
                    $(filter-out plugins/webchat.py,$(wildcard plugins/*.py)) .spacy/nl/bw_source.json
 
 .PHONY: help run test test-fast bench content validate train lint clean
@@ -37,6 +37,7 @@ $(BIN)/.installed: requirements.txt
 # ------------------------------------------------------------------ content and training
 validate: $(BIN)/.installed
 	$(BIN)/python -m bot valideer
+	$(BIN)/python -m bot tickets valideer
 
 content: validate
 	$(BIN)/python -m bot build
@@ -62,6 +63,7 @@ lint: $(BIN)/.installed
 
 test-fast: $(BIN)/.installed .spacy/nl/bw_source.json lint
 	$(BIN)/python -m bot valideer
+	$(BIN)/python -m bot tickets valideer
 	$(BIN)/python -m bot build --check
 	$(BIN)/python -m pytest -q tests/core
 

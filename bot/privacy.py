@@ -13,7 +13,7 @@ from stdnum import iban
 from stdnum.nl import bsn
 
 # 9 digits, optionally grouped with dots or spaces: 123456782, 1234.56.782, 123 456 782
-_BSN_SHAPE = re.compile(r"(?<![\d.,])(\d{4}[.\s]?\d{2}[.\s]?\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?![\d,]|\.\d)")
+_BSN_SHAPE = re.compile(r"(?<![\d.,])(\d{4}[.\s]?\d{2}[.\s]?\d{3}|\d{3}[.\s]\d{3}[.\s]\d{3})(?!\d|[.,]\d)")
 # 2 letters, 2 check digits, then 10-30 letters/digits, optionally in groups of 4
 _IBAN_SHAPE = re.compile(r"\b[A-Za-z]{2}\d{2}(?:\s?[A-Za-z0-9]{4}){2,7}(?:\s?[A-Za-z0-9]{1,4})?\b")
 

@@ -7,7 +7,8 @@
   (mandatory: every request is checked with it, locally), SLACK_CHANNEL (optional: the one
   channel besides direct messages and @-mentions the bot answers in), SLACK_API_URL
   (optional: another Slack Web API address, e.g. a local fake in the tests).
-- Replies: `as_user` is left out (new Slack apps get `invalid_arguments` with it), and
+- Replies: NO_PROXY is honoured (slack_sdk itself only reads HTTPS_PROXY), `as_user` is
+  left out (new Slack apps get `invalid_arguments` with it), and
   **bold** is written as Slack's *bold*.
 
 The channel keeps the name `slack`, so the URL is /webhooks/slack/webhook and the
@@ -19,6 +20,8 @@ from __future__ import annotations
 import os
 import re
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import proxy_bypass_environment
 
 from rasa.core.channels.channel import OutputChannel
 from rasa.core.channels.slack import SlackBot, SlackInput
@@ -59,6 +62,10 @@ class MaskedSlackBot(SlackBot):
         super().__init__(token, slack_channel, thread_id, proxy)
         if api_url:
             self.client = AsyncWebClient(token, base_url=api_url, proxy=proxy)
+        # slack_sdk takes HTTPS_PROXY from the environment but ignores NO_PROXY; honour it.
+        host = urlsplit(self.client.base_url).hostname or ""
+        if not proxy and self.client.proxy and proxy_bypass_environment(host):
+            self.client.proxy = None
 
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         kwargs.pop("as_user", None)

@@ -141,7 +141,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         endpoints = write_endpoints(tmp / "endpoints.yml", ACTION_PORT, tmp / "bench.db")
-        with servers(PORT, ACTION_PORT, endpoints, log_dir=tmp) as url:
+        env = {"BW_DATABASE_URL": f"sqlite:///{tmp}/tickets.db"}
+        with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp) as url:
             acc = accuracy(url, k)
             questions = [q for t in list(k.onderwerpen.values())[:40] for q in t.vragen[:1]]
             send(url, "warmup", questions[0])

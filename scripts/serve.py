@@ -54,6 +54,7 @@ def servers(
     extra_env: dict[str, str] | None = None,
     log_dir: Path | None = None,
     timeout: float = 180,
+    credentials: Path | None = None,
 ) -> Iterator[str]:
     """Run both servers; yields the Rasa base URL. Stops both on exit."""
     env = {**os.environ, **(extra_env or {})}
@@ -81,7 +82,7 @@ def servers(
             "--endpoints",
             str(endpoints or ROOT / "endpoints.yml"),
             "--credentials",
-            str(ROOT / "credentials.yml"),
+            str(credentials or ROOT / "credentials.yml"),
             "--cors",
             "*",
         ],
@@ -110,8 +111,13 @@ def servers(
 
 def main() -> int:
     port = int(os.environ.get("BW_PORT", "5005"))
+    from scripts import credentials as staff_credentials
+
+    creds, warnings = staff_credentials.write()  # Slack/Teams only when configured
+    for w in warnings:
+        print(f"Let op: {w}", flush=True)
     print("De assistent start (ongeveer 30 seconden)...", flush=True)
-    with servers(port=port):
+    with servers(port=port, credentials=creds):
         print(
             f"Klaar. REST: http://localhost:{port}/webhooks/rest/webhook\nStoppen: Ctrl-C.",
             flush=True,

@@ -17,6 +17,7 @@ assert bsn.is_valid(VALID_BSN)
         f"mijn bsn is {VALID_BSN}",
         "bsn 1112.22.333 graag",
         "BSN: 111 222 333.",
+        "mijn bsn is 111222333, klopt de factuur?",
         "rekening NL91ABNA0417164300",
         "iban NL91 ABNA 0417 1643 00 klopt dat?",
     ],

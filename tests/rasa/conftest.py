@@ -53,5 +53,11 @@ def server_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
 @pytest.fixture(scope="session")
 def chat(server_files: tuple[Path, Path, Path]) -> Iterator[Chat]:
     endpoints, db, tmp = server_files
-    with servers(PORT, ACTION_PORT, endpoints, extra_env={"BW_GEMEENTE": ""}, log_dir=tmp) as url:
+    with servers(
+        PORT,
+        ACTION_PORT,
+        endpoints,
+        extra_env={"BW_GEMEENTE": "", "BW_DATABASE_URL": f"sqlite:///{tmp}/tickets.db"},
+        log_dir=tmp,
+    ) as url:
         yield Chat(url, db)

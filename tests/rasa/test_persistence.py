@@ -18,12 +18,14 @@ def test_conversation_survives_a_restart(tmp_path: Path):
     sender = "restart-test"
     topic = next(t.id for t in K.onderwerpen.values() if "{abonnementstarief}" in t.antwoord)
 
-    with servers(PORT, ACTION_PORT, endpoints, log_dir=tmp_path) as url:
+    env = {"BW_DATABASE_URL": f"sqlite:///{tmp_path}/tickets.db"}
+    with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp_path) as url:
         Chat(url, db).send("Hoe hoog was de eigen bijdrage Wmo in 2021?", sender)
     before = Chat("", db).stored_events(sender)
     assert before
 
-    with servers(PORT, ACTION_PORT, endpoints, log_dir=tmp_path) as url:
+    env = {"BW_DATABASE_URL": f"sqlite:///{tmp_path}/tickets.db"}
+    with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp_path) as url:
         chat = Chat(url, db)
         # The remembered year (a slot from before the restart) still applies.
         assert chat.texts(f"/faq_{topic}", sender) == render.render(K, topic, 2021).markdown()

@@ -79,7 +79,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     tmp = tmp_path_factory.mktemp("web")
     db = tmp / "tracker.db"
     endpoints = write_endpoints(tmp / "endpoints.yml", ACTION_PORT, db)
-    env = {"BW_GEMEENTE": "", "BW_TODAY": "2024-05-01"}
+    env = {"BW_GEMEENTE": "", "BW_TODAY": "2024-05-01", "BW_DATABASE_URL": f"sqlite:///{tmp}/tickets.db"}
     with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp) as url:
         yield Assistant(url, db)
 
