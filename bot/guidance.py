@@ -32,7 +32,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 
 from bot import extract, formatting
-from bot.knowledge import PLACEHOLDER, Bron, Knowledge, normalize, placeholder_problems
+from bot.knowledge import PLACEHOLDER, Bron, Knowledge, normalize, placeholder_problems, plain
 from bot.render import format_value
 
 # --------------------------------------------------------------------------- vocabulary
@@ -1436,21 +1436,13 @@ Fout = tuple[int, str]
 LineFn = Callable[[Any, tuple[Any, ...]], int]
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(key): _plain(v) for key, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
 class _Controle:
     def __init__(self, k: Knowledge, stem: str, tree: Any, line_fn: LineFn):
         self.k = k
         self.stem = stem
         self.tree = tree
         self.line_fn = line_fn
-        self.data = _plain(tree)
+        self.data = plain(tree)
         self.fouten: list[Fout] = []
         cat = _catalogus(k)
         if isinstance(self.data, dict) and isinstance(self.data.get("feiten"), dict):

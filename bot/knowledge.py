@@ -243,16 +243,16 @@ def _parse_year_key(key: Any) -> tuple[int | None, int | None] | None:
     return None, int(open_to)
 
 
-def _plain(node: Any) -> Any:
+def plain(node: Any) -> Any:
     """ruamel's commented tree to plain dicts/lists with string keys (for jsonschema)."""
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     return node
 
 
-def _line(node: Any, path: Any = ()) -> int:
+def line_of(node: Any, path: Any = ()) -> int:
     """1-based line of the element at `path` inside a ruamel tree (best effort)."""
     line = 0
     for part in path:
@@ -302,16 +302,17 @@ class _Reader:
             self.problem(path, 1, "het bestand is leeg")
             return None
         validator = jsonschema.Draft7Validator(schema)
-        errors = sorted(validator.iter_errors(_plain(tree)), key=lambda e: list(e.absolute_path))
+        errors = sorted(validator.iter_errors(plain(tree)), key=lambda e: list(e.absolute_path))
         for err in errors:
-            self.problem(path, _line(tree, err.absolute_path), _schema_message(err))
+            self.problem(path, line_of(tree, err.absolute_path), schema_message(err))
         return None if errors else tree
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
 
 
-def _schema_message(err: jsonschema.ValidationError) -> str:
+def schema_message(err: jsonschema.ValidationError) -> str:
+    """A jsonschema error in Dutch, for content editors."""
     where = ".".join(str(p) for p in err.absolute_path) or "bestand"
     if err.validator == "required":
         missing = err.message.split("'")[1] if "'" in err.message else err.message
@@ -319,13 +320,18 @@ def _schema_message(err: jsonschema.ValidationError) -> str:
     if err.validator == "additionalProperties":
         return f"{where}: onbekend veld ({err.message})"
     if err.validator == "enum":
-        return (
-            f"{where}: waarde {err.instance!r} is niet toegestaan; kies uit {', '.join(map(str, err.validator_value))}"
-        )
+        keuze = ", ".join(map(str, err.validator_value))
+        return f"{where}: waarde {err.instance!r} is niet toegestaan; kies uit {keuze}"
+    if err.validator == "type":
+        return f"{where}: verwacht {err.validator_value}, gevonden {type(err.instance).__name__}"
     if err.validator == "minItems":
         return f"{where}: te weinig items (minstens {err.validator_value})"
+    if err.validator in ("minimum", "maximum"):
+        return f"{where}: {err.instance!r} ligt buiten de grenzen ({err.validator} {err.validator_value})"
     if err.validator == "maxLength":
         return f"{where}: te lang (maximaal {err.validator_value} tekens)"
+    if err.validator == "minLength":
+        return f"{where}: mag niet leeg zijn"
     if err.validator == "pattern":
         return f"{where}: {err.instance!r} heeft niet de juiste vorm"
     return f"{where}: {err.message}"
@@ -491,7 +497,7 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
         perioden = []
         for year_key, entry in spec["jaren"].items():
             van, tot = _parse_year_key(year_key) or (None, None)
-            perioden.append(_Periode(van, tot, _plain(entry)))
+            perioden.append(_Periode(van, tot, plain(entry)))
         cijfers[str(key)] = Cijfer(str(key), spec["omschrijving"], spec["soort"], perioden)
 
     contact_tree = r.load(root / "contact.yml", CONTACT_SCHEMA) or {}
@@ -509,7 +515,7 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
             continue
         faq_trees[path] = tree
         for i, t in enumerate(tree["onderwerpen"]):
-            line = _line(tree, ("onderwerpen", i))
+            line = line_of(tree, ("onderwerpen", i))
             if t["id"] in onderwerpen:
                 first = onderwerpen[t["id"]]
                 r.problem(path, line, f"onderwerp '{t['id']}' bestaat al in {first.bestand}:{first.regel}")
@@ -548,7 +554,7 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
         tree = r.load(path, BEGELEIDING_SCHEMA)
         if tree is not None:
             begeleiding_trees[path] = tree
-            begeleiding[path.stem] = _plain(tree)
+            begeleiding[path.stem] = plain(tree)
     trees["begeleiding"] = begeleiding_trees
 
     gemeentelijst: dict[str, str] = {}
@@ -569,7 +575,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
     def bron_refs(path: Path, tree: Any, trail: tuple[Any, ...], ids: Any) -> None:
         for i, bron in enumerate(ids or []):
             if str(bron) not in k.bronnen:
-                r.problem(path, _line(tree, (*trail, i)), f"onbekende bron '{bron}' (niet in knowledge/bronnen.yml)")
+                r.problem(path, line_of(tree, (*trail, i)), f"onbekende bron '{bron}' (niet in knowledge/bronnen.yml)")
 
     # figures: periods must not overlap; values must match the status and kind
     cijfers_path = root / "cijfers.yml"
@@ -577,7 +583,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
         seen: list[tuple[int | None, int | None, Any]] = []
         for year_key, entry in spec["jaren"].items():
             trail = (key, "jaren", year_key)
-            line = _line(trees["cijfers"], trail)
+            line = line_of(trees["cijfers"], trail)
             span = _parse_year_key(year_key)
             if span is None:
                 continue
@@ -618,10 +624,10 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
             for field_name in ("antwoord", "antwoord_medewerker"):
                 if t.get(field_name):
                     for msg in placeholder_problems(k, str(t[field_name])):
-                        r.problem(path, _line(tree, ("onderwerpen", i, field_name)), f"{t['id']}: {msg}")
+                        r.problem(path, line_of(tree, ("onderwerpen", i, field_name)), f"{t['id']}: {msg}")
             for j, q in enumerate(t["vragen"]):
                 norm = normalize(str(q))
-                line = _line(tree, ("onderwerpen", i, "vragen", j))
+                line = line_of(tree, ("onderwerpen", i, "vragen", j))
                 if not norm:
                     r.problem(path, line, f"{t['id']}: lege trainingsvraag")
                     continue
@@ -639,7 +645,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
     for path, tree in trees["gemeenten"].items():
         bron_refs(path, tree, ("bronnen",), tree.get("bronnen"))
         for topic, spec in (tree.get("antwoorden") or {}).items():
-            line = _line(tree, ("antwoorden", topic))
+            line = line_of(tree, ("antwoorden", topic))
             if str(topic) not in k.onderwerpen:
                 r.problem(path, line, f"antwoord voor onbekend onderwerp '{topic}'")
             bron_refs(path, tree, ("antwoorden", topic, "bronnen"), spec.get("bronnen"))
@@ -653,7 +659,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
         if k.gemeentelijst and normalize(str(tree["naam"])) not in k.gemeentelijst:
             r.problem(
                 path,
-                _line(tree, ("naam",)),
+                line_of(tree, ("naam",)),
                 f"onbekende gemeente '{tree['naam']}' (niet in knowledge/gemeentelijst.yml)",
             )
 
@@ -661,7 +667,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
         from bot import guidance  # the guidance rules know their own schema
 
         for path, tree in trees["begeleiding"].items():
-            for problem in guidance.validate_file(k, path.stem, tree, _line):
+            for problem in guidance.validate_file(k, path.stem, tree, line_of):
                 r.problem(path, problem[0], problem[1])
 
 

@@ -40,7 +40,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
 from bot import KNOWLEDGE_DIR, PROJECT_ROOT, privacy
-from bot.knowledge import normalize
+from bot.knowledge import line_of, normalize, plain, schema_message
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,14 @@ AANLEIDING_NIET_OPGELOST = "niet opgelost"
 
 # Intents that say nothing about the question itself (for the summary).
 _SOCIAL_INTENTS = {
-    "groet", "afscheid", "bedankt", "bevestigen", "ontkennen", "vraag_medewerker", "wie_ben_jij", "ongeldige_invoer",
+    "groet",
+    "afscheid",
+    "bedankt",
+    "bevestigen",
+    "ontkennen",
+    "vraag_medewerker",
+    "wie_ben_jij",
+    "ongeldige_invoer",
 }
 CHANNEL_NAMES = {"slack": "Slack", "botframework": "Teams", "rest": "de website", "socketio": "de website"}
 
@@ -211,56 +218,6 @@ TRIAGE_SCHEMA: dict[str, Any] = {
 }
 
 
-def _plain(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-def _line(tree: Any, path: Sequence[Any]) -> int:
-    """1-based line of the element at `path` in a ruamel round-trip tree (best effort)."""
-    line, node = 0, tree
-    for part in path:
-        try:
-            lc: Any = getattr(node, "lc", None)
-            if isinstance(node, dict):
-                line = lc.key(part)[0]
-                node = node[part]
-            elif isinstance(node, list):
-                line = lc.item(int(part))[0]
-                node = node[int(part)]
-            else:
-                break
-        except (AttributeError, KeyError, IndexError, TypeError, ValueError):
-            break
-    return line + 1
-
-
-def _schema_message(err: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in err.absolute_path) or "bestand"
-    if err.validator == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return f"{where}: verplicht veld '{missing}' ontbreekt"
-    if err.validator == "additionalProperties":
-        return f"{where}: onbekend veld ({err.message})"
-    if err.validator == "enum":
-        keuze = ", ".join(map(str, err.validator_value))
-        return f"{where}: waarde {err.instance!r} is niet toegestaan; kies uit {keuze}"
-    if err.validator == "type":
-        return f"{where}: verwacht {err.validator_value}, gevonden {type(err.instance).__name__}"
-    if err.validator == "minItems":
-        return f"{where}: te weinig items (minstens {err.validator_value})"
-    if err.validator in ("minimum", "maximum"):
-        return f"{where}: {err.instance!r} ligt buiten de grenzen ({err.validator} {err.validator_value})"
-    if err.validator == "pattern":
-        return f"{where}: {err.instance!r} heeft niet de juiste vorm (kleine letters, cijfers, _)"
-    if err.validator == "minLength":
-        return f"{where}: mag niet leeg zijn"
-    return f"{where}: {err.message}"
-
-
 def _keyword_regex(word: str) -> re.Pattern[str]:
     """A keyword as a whole-word regex on normalized text; `*` stands for the rest of a word."""
     parts = [re.escape(w).replace(r"\*", r"\w*") for w in word.split()]
@@ -309,15 +266,15 @@ def validate_triage(path: Path | None = None) -> list[str]:
     if tree is None:
         return problems
     errors = sorted(
-        jsonschema.Draft7Validator(TRIAGE_SCHEMA).iter_errors(_plain(tree)), key=lambda e: list(e.absolute_path)
+        jsonschema.Draft7Validator(TRIAGE_SCHEMA).iter_errors(plain(tree)), key=lambda e: list(e.absolute_path)
     )
     for err in errors:
-        problems.append(f"{rel}:{_line(tree, list(err.absolute_path))}: {_schema_message(err)}")
+        problems.append(f"{rel}:{line_of(tree, list(err.absolute_path))}: {schema_message(err)}")
     if errors:
         return problems
 
     def add(where: Sequence[Any], message: str) -> None:
-        problems.append(f"{rel}:{_line(tree, where)}: {message}")
+        problems.append(f"{rel}:{line_of(tree, where)}: {message}")
 
     folder = path.parent
     bronnen = _ids_in(folder / "bronnen.yml")
@@ -359,7 +316,7 @@ def validate_triage(path: Path | None = None) -> list[str]:
     for i, c in enumerate(cats):
         if c["id"] in seen:
             add(["categorieen", i, "id"], f"categorie '{c['id']}' staat er al (regel {seen[c['id']]})")
-        seen.setdefault(c["id"], _line(tree, ["categorieen", i]))
+        seen.setdefault(c["id"], line_of(tree, ["categorieen", i]))
         check_words(["categorieen", i], c)
         check_bronnen(["categorieen", i, "let_op_bronnen"], c.get("let_op_bronnen") or [])
         if c.get("let_op") and not c.get("let_op_bronnen"):
@@ -390,7 +347,7 @@ def validate_triage(path: Path | None = None) -> list[str]:
 
     if problems:
         return problems
-    regels = TriageRegels.from_tree(_plain(tree))
+    regels = TriageRegels.from_tree(plain(tree))
     for i, v in enumerate(tree.get("voorbeelden") or []):
         if v["categorie"] not in seen:
             add(["voorbeelden", i, "categorie"], f"onbekende categorie '{v['categorie']}'")
@@ -779,9 +736,7 @@ class TicketStore:
 
     def get(self, ticket_id: str) -> Ticket:
         with self.engine.connect() as con:
-            row = con.execute(
-                sa.select(tickets_table).where(tickets_table.c.id == ticket_id.strip().upper())
-            ).first()
+            row = con.execute(sa.select(tickets_table).where(tickets_table.c.id == ticket_id.strip().upper())).first()
         if row is None:
             raise TicketNotFound(ticket_id)
         return self._ticket(row)
@@ -872,8 +827,10 @@ def webhook_payload(ticket: Ticket, regels: TriageRegels | None = None) -> dict[
         *(f"- {k}: {v}" for k, v in ticket.facts.items()),
         "",
         "Gesprek:",
-        *(f"{'Gebruiker' if m.get('rol') == 'gebruiker' else 'Assistent'}: {m.get('tekst', '')}"
-          for m in ticket.transcript),
+        *(
+            f"{'Gebruiker' if m.get('rol') == 'gebruiker' else 'Assistent'}: {m.get('tekst', '')}"
+            for m in ticket.transcript
+        ),
     ]
     brief = f"[{ticket.id}] {ticket.summary}"
     return {
@@ -1005,7 +962,12 @@ def open_ticket(
     url = url or webhook_url()
     st = ticket_store or store()
     ticket, tri = build_ticket(
-        transcript, facts=facts, channel=channel, audience=audience, caller=caller, aanleiding=aanleiding,
+        transcript,
+        facts=facts,
+        channel=channel,
+        audience=audience,
+        caller=caller,
+        aanleiding=aanleiding,
         regels=regels,
     )
     ticket.webhook_status = WEBHOOK_PENDING if url else WEBHOOK_DISABLED
@@ -1062,7 +1024,6 @@ def bevestiging(ticket: Ticket, tri: Triage, regels: TriageRegels, contact: str 
 
 def mislukt_bericht(contact: str | None) -> str:
     """When not even storing worked: say so, and where to go instead."""
-    return (
-        "Het is mij niet gelukt om een melding te maken. Excuses daarvoor. "
-        + (f"Neem zelf contact op: {contact}." if contact else "Neem contact op met het CAK of uw gemeente.")
+    return "Het is mij niet gelukt om een melding te maken. Excuses daarvoor. " + (
+        f"Neem zelf contact op: {contact}." if contact else "Neem contact op met het CAK of uw gemeente."
     )
