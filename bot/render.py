@@ -136,6 +136,7 @@ def render(
         bron_ids = list(lokaal.bronnen) + bron_ids
 
     antwoord = Antwoord(onderwerp_id, year, tekst)
+    figure_ids: list[str] = []
     if r.missing:
         antwoord = _unknown_answer(k, t.titel, year, r.missing, r.used)
         antwoord.onderwerp = onderwerp_id
@@ -150,7 +151,9 @@ def render(
                 )
             elif cv.toelichting and t.jaargebonden and cv.toelichting not in antwoord.notities:
                 antwoord.notities.append(cv.toelichting)
-            bron_ids += list(cv.bronnen)
+            figure_ids += list(cv.bronnen)
+    # A year-bound answer shows first where that year's figure comes from.
+    bron_ids = figure_ids + bron_ids if t.jaargebonden else bron_ids + figure_ids
     antwoord.bronnen = _unique_bronnen(k, bron_ids)
     return antwoord
 

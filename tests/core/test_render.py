@@ -121,3 +121,11 @@ def test_money_is_dutch():
     assert formatting.money(Decimal("1234.5")) == "€\xa01.234,50"
     assert formatting.money(Decimal("20.6"), "per_maand") == "€\xa020,60 per maand"
     assert formatting.percentage(Decimal("12.5")) == "12,5%"
+
+
+def test_a_year_bound_answer_names_the_source_of_that_years_figure_first():
+    topic = topics_using("abonnementstarief")[0]
+    for jaar in (2019, 2024, 2026):
+        cv = K.cijfer("abonnementstarief", jaar)
+        first = render.render(K, topic, jaar).bronnen[0]
+        assert first.id == cv.bronnen[0], (jaar, first.id)
