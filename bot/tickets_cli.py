@@ -43,8 +43,10 @@ def _lijst(st: tickets.TicketStore, args: argparse.Namespace) -> int:
     if not found:
         print("Geen meldingen.")
         return 0
-    print(f"{'nummer':<11} {'aangemaakt':<16} {'categorie':<18} {'behandelaar':<13} {'urgentie':<8} "
-          f"{'webhook':<8} samenvatting")
+    print(
+        f"{'nummer':<11} {'aangemaakt':<16} {'categorie':<18} {'behandelaar':<13} {'urgentie':<8} "
+        f"{'webhook':<8} samenvatting"
+    )
     for t in found:
         print(
             f"{t.id:<11} {_when(t.created):<16} {t.category:<18} {t.handler:<13} {t.urgency:<8} "
@@ -66,8 +68,10 @@ def _toon(st: tickets.TicketStore, args: argparse.Namespace) -> int:
     h = regels.behandelaars.get(t.handler)
     print(f"Melding {t.id} ({t.status}), aangemaakt {_when(t.created)}")
     print(f"Aanleiding:   {t.aanleiding}")
-    print(f"Kanaal:       {tickets.CHANNEL_NAMES.get(t.channel or '', t.channel or '-')} "
-          f"({t.audience}); afzender-id: {t.caller or '-'}")
+    print(
+        f"Kanaal:       {tickets.CHANNEL_NAMES.get(t.channel or '', t.channel or '-')} "
+        f"({t.audience}); afzender-id: {t.caller or '-'}"
+    )
     print(f"Categorie:    {regels.categorie_titel(t.category)}")
     print(f"Behandelaar:  {h.naam if h else t.handler}: {t.handler_reason}")
     urg = f" ({', '.join(t.urgency_reasons)})" if t.urgency_reasons else ""

@@ -71,10 +71,13 @@ def extra_channels(env: Mapping[str, str] | None = None) -> tuple[list[str], lis
     warnings += w
     teams, w = _entry("Teams", TEAMS_CHANNEL_CLASS, TEAMS_REQUIRED, TEAMS_OPTIONAL, env)
     if teams and not (_is_set(env, "BOTFRAMEWORK_TENANT_ID") or _is_set(env, "BOTFRAMEWORK_TOKEN_URL")):
-        teams, w = [], [
-            "Teams blijft uit: BOTFRAMEWORK_TENANT_ID ontbreekt (de tenant van de bot; "
-            "alleen voor een multi-tenant bot: botframework.com)."
-        ]
+        teams, w = (
+            [],
+            [
+                "Teams blijft uit: BOTFRAMEWORK_TENANT_ID ontbreekt (de tenant van de bot; "
+                "alleen voor een multi-tenant bot: botframework.com)."
+            ],
+        )
     lines += teams
     warnings += w
     return lines, warnings

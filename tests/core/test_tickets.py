@@ -205,12 +205,18 @@ def _last_line_of(text: str, part: str) -> int:
     [
         ("bronnen: [seed-000, seed-004]", "bronnen: [seed-000, bestaat-niet]", "bron 'bestaat-niet' staat niet"),
         ("    reactietijd_werkdagen: 2\n  gemeente:", "    reactietijd_werkdagen: 0\n  gemeente:", "buiten de grenzen"),
-        ("    behandelaar: cak\n    vaste_behandelaar", "    behandelaar: ggd\n    vaste_behandelaar",
-         "niet toegestaan"),
+        (
+            "    behandelaar: cak\n    vaste_behandelaar",
+            "    behandelaar: ggd\n    vaste_behandelaar",
+            "niet toegestaan",
+        ),
         ("trefwoorden: [bezwaar*,", "trefwoorden: [Bezwaar*,", "kleine letters"),
         ("patronen: ['\\bkan", "patronen: ['(\\bkan", "geen geldige reguliere expressie"),
-        ("    categorie: overgang\n    behandelaar: zorgkantoor", "    categorie: overgang\n    behandelaar: svb",
-         "verwacht overgang/svb/normaal"),
+        (
+            "    categorie: overgang\n    behandelaar: zorgkantoor",
+            "    categorie: overgang\n    behandelaar: svb",
+            "verwacht overgang/svb/normaal",
+        ),
         ("  - id: anders\n", "  - id: anders\n    kleur: rood\n", "onbekend veld"),
         ("    contact:\n      burger: cak_klanten", "    contact:\n      burger: cak_bestaat_niet", "contact.yml"),
     ],
@@ -349,8 +355,13 @@ def test_webhook_retries_until_the_desk_answers(st: tickets.TicketStore, desk: F
 def test_ticket_survives_a_failing_webhook_and_is_sent_later(st: tickets.TicketStore, desk: FakeDesk):
     desk.statuses = [500, 500, 500]
     t, _ = tickets.open_ticket(
-        gesprek(f"bezwaar, mijn bsn is {BSN}"), ticket_store=st, url=desk.url, background=False, regels=REGELS,
-        attempts=3, sleep=no_sleep,
+        gesprek(f"bezwaar, mijn bsn is {BSN}"),
+        ticket_store=st,
+        url=desk.url,
+        background=False,
+        regels=REGELS,
+        attempts=3,
+        sleep=no_sleep,
     )
     assert t.webhook_status == tickets.WEBHOOK_FAILED and "HTTP 500" in (t.webhook_error or "")
     assert st.get(t.id).category == "bezwaar"  # stored all the same
@@ -367,8 +378,14 @@ def test_ticket_survives_a_failing_webhook_and_is_sent_later(st: tickets.TicketS
 
 def test_unreachable_webhook_keeps_the_ticket(st: tickets.TicketStore):
     t, _ = tickets.open_ticket(
-        gesprek("factuur"), ticket_store=st, url="http://127.0.0.1:9/dicht", background=False, regels=REGELS,
-        attempts=2, sleep=no_sleep, timeout=2,
+        gesprek("factuur"),
+        ticket_store=st,
+        url="http://127.0.0.1:9/dicht",
+        background=False,
+        regels=REGELS,
+        attempts=2,
+        sleep=no_sleep,
+        timeout=2,
     )
     assert t.webhook_status == tickets.WEBHOOK_FAILED and t.webhook_attempts == 2
     assert "ConnectionError" in (t.webhook_error or "")
@@ -428,7 +445,11 @@ def test_confirmation_for_a_citizen(st: tickets.TicketStore):
 def test_confirmation_for_staff_with_urgency(st: tickets.TicketStore):
     t, tri = tickets.open_ticket(
         gesprek("client heeft schulden en meerdere facturen"),
-        ticket_store=st, url=None, regels=REGELS, channel="botframework", audience="medewerker",
+        ticket_store=st,
+        url=None,
+        regels=REGELS,
+        channel="botframework",
+        audience="medewerker",
     )
     text = tickets.bevestiging(t, tri, REGELS, None)
     assert t.id in text and "1 werkdag " in text and "via Teams" in text and "urgentie: hoog" in text
@@ -443,8 +464,13 @@ def test_cli(tmp_path: Path, desk: FakeDesk, capsys, monkeypatch):
     st = tickets.store(url)
     desk.statuses = [500]
     t, _ = tickets.open_ticket(
-        gesprek(f"factuur, bsn {BSN}"), ticket_store=st, url=desk.url, background=False, regels=REGELS,
-        attempts=1, sleep=no_sleep,
+        gesprek(f"factuur, bsn {BSN}"),
+        ticket_store=st,
+        url=desk.url,
+        background=False,
+        regels=REGELS,
+        attempts=1,
+        sleep=no_sleep,
     )
     assert tickets_cli.main(["--database", url, "lijst"]) == 0
     out = capsys.readouterr().out
