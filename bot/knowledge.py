@@ -568,6 +568,26 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
     return k, r, trees
 
 
+def _hand_written_examples(nlu_dir: Path) -> dict[str, tuple[str, str]]:
+    """Normalised example -> (intent, file) from the hand-written NLU files (not the generated
+    faq.yml). Absent folder (a scratch copy of knowledge/) -> nothing to compare with."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted(nlu_dir.glob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("# GENERATED"):
+            continue
+        try:
+            tree = YAML(typ="safe").load(text) or {}
+        except MarkedYAMLError:
+            continue  # developers' file: `rasa data validate` reports it
+        for item in tree.get("nlu") or []:
+            if "intent" in item:
+                for ex in str(item.get("examples", "")).splitlines():
+                    if ex.strip().startswith("- "):
+                        found[normalize(ex.strip()[2:])] = (str(item["intent"]), f"data/nlu/{path.name}")
+    return found
+
+
 def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
     """References and consistency: what a schema cannot say."""
     root = r.root
@@ -616,8 +636,10 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
     for key, spec in trees["contact"].items():
         bron_refs(root / "contact.yml", trees["contact"], (key, "bronnen"), spec.get("bronnen"))
 
-    # FAQ topics: sources, placeholders, and training questions that collide
+    # FAQ topics: sources, placeholders, and training questions that collide (with each other
+    # or with the hand-written intents in data/nlu next to knowledge/)
     seen_q: dict[str, tuple[str, str, int]] = {}
+    other_q = _hand_written_examples(root.parent / "data" / "nlu")
     for path, tree in trees["faq"].items():
         for i, t in enumerate(tree["onderwerpen"]):
             bron_refs(path, tree, ("onderwerpen", i, "bronnen"), t["bronnen"])
@@ -631,7 +653,12 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
                 if not norm:
                     r.problem(path, line, f"{t['id']}: lege trainingsvraag")
                     continue
-                if norm in seen_q:
+                if norm in other_q:
+                    intent, other_file = other_q[norm]
+                    r.problem(
+                        path, line, f"tegenstrijdige trainingsvraag '{q}' (ook bij intent '{intent}' in {other_file})"
+                    )
+                elif norm in seen_q:
                     other_id, other_file, other_line = seen_q[norm]
                     kind = "dubbele" if other_id == t["id"] else "tegenstrijdige"
                     r.problem(

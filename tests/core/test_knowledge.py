@@ -192,3 +192,24 @@ def test_aow_age_matches_the_reference():
     for year, entry in figures["aow_leeftijd"].items():
         cv = k.cijfer("aow_leeftijd", int(year))
         assert (cv.waarde.jaren, cv.waarde.maanden) == (entry["years"], entry["months"]), year
+
+
+def test_question_that_a_hand_written_intent_also_trains_on(copy: Path):
+    """A FAQ question equal to an example of another intent in data/nlu (e.g. bereken_bijdrage)."""
+    nlu = copy.parent / "data" / "nlu"
+    nlu.mkdir(parents=True)
+    path, t = _first_faq(copy)
+    (nlu / "bereken.yml").write_text(
+        f'version: "3.1"\nnlu:\n  - intent: bereken_bijdrage\n    examples: |\n      - {t.vragen[2].upper()}\n',
+        encoding="utf-8",
+    )
+    (nlu / "faq.yml").write_text(f"# GENERATED\nnlu:\n  - intent: x\n    examples: |\n      - {t.vragen[3]}\n")
+    problems = knowledge.validate(copy)
+    assert [(p.file.endswith(path.name), p.line > 0, p.message) for p in problems] == [
+        (
+            True,
+            True,
+            f"tegenstrijdige trainingsvraag '{t.vragen[2]}' "
+            "(ook bij intent 'bereken_bijdrage' in data/nlu/bereken.yml)",
+        )
+    ]
