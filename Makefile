@@ -14,7 +14,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 TRAINING_INPUTS := config.yml $(filter-out knowledge/triage.yml,$(shell find data domain knowledge -name '*.yml' 2>/dev/null)) \
                    $(filter-out plugins/webchat.py,$(wildcard plugins/*.py)) .spacy/nl/bw_source.json
 
-.PHONY: help run test test-fast bench content validate train lint clean
+.PHONY: help run test test-fast bench drempel content validate train lint clean
 
 help:
 	@echo "make run        installeer wat ontbreekt, train als nodig, start de assistent (Ctrl-C stopt)"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-fast  alleen de snelle tests (kern, inhoud, lint)"
 	@echo "make content    controleer knowledge/, genereer de trainingsdata en train opnieuw"
 	@echo "make bench      meet nauwkeurigheid, trainingstijd en snelheid"
+	@echo "make drempel    kies de drempels van de FallbackClassifier (kruisvalidatie)"
 
 # ------------------------------------------------------------------ set-up
 $(BIN)/.installed: requirements.txt
@@ -76,6 +77,10 @@ test: test-fast $(MODEL)
 
 bench: $(MODEL)
 	$(BIN)/python scripts/bench.py
+
+# Kies de drempels van de FallbackClassifier met kruisvalidatie op de trainingsdata.
+drempel: .spacy/nl/bw_source.json
+	$(BIN)/python scripts/drempel.py
 
 clean:
 	rm -rf models results .spacy .pytest_cache

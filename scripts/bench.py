@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import subprocess
 import sys
@@ -28,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import dialog, knowledge, render  # noqa: E402
-from scripts.serve import BIN, servers, write_endpoints  # noqa: E402
+from scripts import drempel  # noqa: E402
+from scripts.serve import BIN, MODEL, servers, write_endpoints  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
 PORT, ACTION_PORT = 5305, 5355
@@ -42,7 +42,7 @@ def send(url: str, sender: str, text: str) -> list[dict]:
 
 def accuracy(url: str, k: knowledge.Knowledge) -> dict:
     items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
-    counts = {"goed": 0, "gevraagd": 0, "gevraagd_met_juiste_knop": 0, "fout": 0, "oos_goed": 0, "oos_fout": 0}
+    counts = dict.fromkeys(("goed", "gevraagd", "gevraagd_met_juiste_knop", "fout", "oos_goed", "oos_fout"), 0)
     wrong: list[str] = []
     n_in = n_oos = 0
     for item in items:
@@ -73,6 +73,14 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
                 counts["gevraagd_met_juiste_knop"] += 1
             wrong.append(f"doorgevraagd/niet beantwoord: {text!r} (verwacht {expected})")
     return {"n_in": n_in, "n_oos": n_oos, **counts, "details": wrong}
+
+
+def top1() -> float:
+    """The classifier alone on the in-scope held-out questions (the model loaded in-process)."""
+    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
+    items = [i for i in items if i["verwacht"] != dialog.OUT_OF_SCOPE]
+    ranked = drempel.rankings(MODEL, [i["tekst"] for i in items])
+    return sum(r[0][0] == f"faq_{i['verwacht']}" for i, r in zip(items, ranked, strict=True)) / len(items)
 
 
 def latency(url: str, questions: list[str], conversations: int, per_worker: int, turns: int = 10) -> dict:
@@ -115,18 +123,15 @@ def training_time(tmp: Path) -> float:
     return time.perf_counter() - start
 
 
-def cross_validation(tmp: Path, folds: int) -> dict:
-    out = tmp / "cv"
-    proc = subprocess.run(
-        [str(BIN / "rasa"), "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
-         "--cross-validation", "--folds", str(folds), "--out", str(out)],
-        cwd=ROOT, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    log = proc.stdout + proc.stderr
-    # Rasa logs the test-fold averages as "Intent evaluation results" ... "F1-score: x (y)"
-    block = log[log.rfind("Intent evaluation results") :]
-    found = dict(re.findall(r"(Accuracy|F1-score|Precision): ([0-9.]+)", block))
-    return {k: float(v) for k, v in found.items()}
+def cross_validation(folds: int) -> dict:
+    """Intent scores over k folds of data/nlu, and what the configured gate does there."""
+    predictions = drempel.cross_validate(folds)
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    gate = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
+    return {
+        **drempel.intent_scores(predictions),
+        "met_drempel_uit_config": drempel.simulate(predictions, gate["threshold"], gate["ambiguity_threshold"]),
+    }
 
 
 def main() -> int:
@@ -154,6 +159,7 @@ def main() -> int:
             "doorgevraagd_juiste_knop_aangeboden": acc["gevraagd_met_juiste_knop"] / acc["n_in"],
             "goed_binnen_een_klik": (acc["goed"] + acc["gevraagd_met_juiste_knop"]) / acc["n_in"],
             "fout_antwoord": acc["fout"] / acc["n_in"],
+            "top1_intentclassificatie": top1(),
             "buiten_bereik_correct_geweigerd": acc["oos_goed"] / max(acc["n_oos"], 1),
             "buiten_bereik_zelfverzekerd_fout": acc["oos_fout"],
             "n_vragen": acc["n_in"],
@@ -162,7 +168,7 @@ def main() -> int:
         if not args.skip_train:
             report["trainingstijd_s"] = training_time(tmp / "models")
         if not args.skip_cv:
-            report["kruisvalidatie_intent"] = cross_validation(tmp, args.folds)
+            report["kruisvalidatie_intent"] = cross_validation(args.folds)
 
     print(json.dumps(report, indent=2, ensure_ascii=False))
     print("\nNiet goed beantwoorde held-out vragen:")

@@ -1,0 +1,160 @@
+"""Choose the FallbackClassifier thresholds by cross-validation on the training data.
+
+`make drempel` splits data/nlu into k stratified folds, trains the NLU pipeline of
+config.yml on k-1 folds and parses the held-in fold, keeping each question's full intent
+ranking. It then simulates the gate of config.yml (answer when the best intent's
+confidence >= threshold and it leads the second by >= ambiguity_threshold, else ask
+"Bedoelt u...?") for a grid of thresholds and prints what each would do.
+
+The rule for choosing was fixed before looking at any result, and never looks at
+tests/data/heldout.yml (that set stays for `make bench`): among the grid points where
+wrong answers stay at or below 2% of the FAQ questions and at or below 2% of the
+out-of-scope questions, take the one that answers most FAQ questions correctly.
+Prints figures only; config.yml is changed by hand.
+
+`cross_validate` is also what `make bench` uses for the cross-validated intent F1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))  # plugins.invoer is part of the pipeline
+OUT_OF_SCOPE = "buiten_bereik"
+MAX_WRONG = 0.02
+THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(13)]  # 0.20 .. 0.80
+AMBIGUITY = [0.0, 0.05, 0.1, 0.15, 0.2]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    text: str
+    intent: str  # the true intent
+    ranking: tuple[tuple[str, float], ...]  # best first, without nlu_fallback
+
+
+def _folds(k: int, seed: int) -> list[tuple[Any, list[Any]]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+    from sklearn.model_selection import StratifiedKFold
+
+    data = load_data(str(ROOT / "data" / "nlu"), language="nl")
+    examples = data.intent_examples
+    labels = [e.get("intent") for e in examples]
+    split = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(examples, labels)
+    return [
+        (TrainingData(training_examples=[examples[i] for i in train]), [examples[i] for i in test])
+        for train, test in split
+    ]
+
+
+async def _rankings(model: Path, texts: list[str]) -> list[tuple[tuple[str, float], ...]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        out.append(
+            tuple((r["name"], float(r["confidence"])) for r in parsed["intent_ranking"] if r["name"] != "nlu_fallback")
+        )
+    return out
+
+
+def rankings(model: Path, texts: list[str]) -> list[tuple[tuple[str, float], ...]]:
+    """Each text's intent ranking by a trained model, best first, without nlu_fallback."""
+    logging.getLogger("rasa").setLevel(logging.ERROR)
+    return asyncio.run(_rankings(model, texts))
+
+
+def cross_validate(k: int = 3, seed: int = 42, workdir: Path | None = None) -> list[Prediction]:
+    """Train on k-1 folds, parse the k-th; every NLU example is predicted once."""
+    predictions: list[Prediction] = []
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = workdir or Path(tmpdir)
+        for i, (train, test) in enumerate(_folds(k, seed)):
+            data = tmp / f"fold{i}.yml"
+            data.write_text(train.nlu_as_yaml(), encoding="utf-8")  # type: ignore[attr-defined]
+            subprocess.run(
+                [str(BIN / "rasa"), "train", "nlu", "--nlu", str(data), "--config", str(ROOT / "config.yml"),
+                 "--out", str(tmp), "--fixed-model-name", f"fold{i}", "--quiet"],
+                cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            texts = [ex.get("text") for ex in test]
+            ranked = rankings(tmp / f"fold{i}.tar.gz", texts)
+            predictions += [Prediction(t, ex.get("intent"), r) for t, ex, r in zip(texts, test, ranked, strict=True)]
+    return predictions
+
+
+def intent_scores(predictions: list[Prediction]) -> dict[str, float]:
+    from sklearn.metrics import accuracy_score, f1_score
+
+    y = [p.intent for p in predictions]
+    top = [p.ranking[0][0] if p.ranking else "" for p in predictions]
+    return {
+        "f1_gewogen": round(float(f1_score(y, top, average="weighted", zero_division=0)), 3),
+        "f1_macro": round(float(f1_score(y, top, average="macro", zero_division=0)), 3),
+        "nauwkeurigheid": round(float(accuracy_score(y, top)), 3),
+        "n": len(y),
+    }
+
+
+def simulate(predictions: list[Prediction], threshold: float, ambiguity: float) -> dict[str, float]:
+    """What the gate would do with these thresholds, as fractions."""
+    faq = goed = fout = oos = oos_fout = 0
+    for p in predictions:
+        (best, c1), c2 = p.ranking[0], (p.ranking[1][1] if len(p.ranking) > 1 else 0.0)
+        answers = c1 >= threshold and c1 - c2 >= ambiguity and best.startswith("faq_")
+        if p.intent == OUT_OF_SCOPE:
+            oos += 1
+            oos_fout += answers
+        elif p.intent.startswith("faq_"):
+            faq += 1
+            goed += answers and best == p.intent
+            fout += answers and best != p.intent
+    return {
+        "drempel": threshold,
+        "ambiguiteit": ambiguity,
+        "goed": round(goed / max(faq, 1), 3),
+        "fout": round(fout / max(faq, 1), 3),
+        "buiten_bereik_fout": round(oos_fout / max(oos, 1), 3),
+    }
+
+
+def choose(predictions: list[Prediction]) -> tuple[dict[str, float] | None, list[dict[str, float]]]:
+    grid = [simulate(predictions, t, a) for t in THRESHOLDS for a in AMBIGUITY]
+    allowed = [g for g in grid if g["fout"] <= MAX_WRONG and g["buiten_bereik_fout"] <= MAX_WRONG]
+    best = max(allowed, key=lambda g: (g["goed"], g["drempel"]), default=None)
+    return best, grid
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.chdir(ROOT)  # config.yml names the spaCy pipeline relative to the project
+    predictions = cross_validate(args.folds)
+    best, grid = choose(predictions)
+    print(json.dumps({"intent": intent_scores(predictions), "keuze": best}, indent=2, ensure_ascii=False))
+    print("\ndrempel ambiguiteit  goed   fout  buiten_bereik_fout")
+    for g in grid:
+        row = (g["goed"], g["fout"], g["buiten_bereik_fout"])
+        print(f"{g['drempel']:7.2f} {g['ambiguiteit']:11.2f} " + " ".join(f"{v:6.3f}" for v in row))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
