@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -23,12 +24,11 @@ MODEL = ROOT / "models" / "bw-assistent.tar.gz"
 
 
 def write_endpoints(path: Path, action_port: int, db: Path) -> Path:
-    """An endpoints file for a given action port and SQLite file (tests use their own)."""
-    path.write_text(
-        f'action_endpoint:\n  url: "http://localhost:{action_port}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {db}\n",
-        encoding="utf-8",
-    )
+    """endpoints.yml with another action port and SQLite file (tests use their own)."""
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    config["action_endpoint"]["url"] = f"http://localhost:{action_port}/webhook"
+    config["tracker_store"]["db"] = str(db)
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path
 
 
