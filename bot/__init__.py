@@ -8,3 +8,5 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
+# First words of every file that `python -m bot build` writes (never edit those by hand).
+GENERATED_MARK = "# GENERATED"

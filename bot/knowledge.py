@@ -21,7 +21,7 @@ import jsonschema
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
-from bot import KNOWLEDGE_DIR
+from bot import GENERATED_MARK, KNOWLEDGE_DIR
 
 STATUSES = ("bevestigd", "afgeleid", "onbekend", "niet_van_toepassing", "gepland")
 WITH_VALUE = ("bevestigd", "afgeleid", "gepland")
@@ -574,7 +574,7 @@ def _hand_written_examples(nlu_dir: Path) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for path in sorted(nlu_dir.glob("*.yml")):
         text = path.read_text(encoding="utf-8")
-        if text.startswith("# GENERATED"):
+        if text.startswith(GENERATED_MARK):
             continue
         try:
             tree = YAML(typ="safe").load(text) or {}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import KNOWLEDGE_DIR, knowledge
+from bot import GENERATED_MARK, KNOWLEDGE_DIR, knowledge
 
 # A verbatim copy of shared/domain/figures.json (the team's sourced reference, with a URL
 # per figure); the project never reads ../shared itself.
@@ -203,7 +203,7 @@ def test_question_that_a_hand_written_intent_also_trains_on(copy: Path):
         f'version: "3.1"\nnlu:\n  - intent: bereken_bijdrage\n    examples: |\n      - {t.vragen[2].upper()}\n',
         encoding="utf-8",
     )
-    (nlu / "faq.yml").write_text(f"# GENERATED\nnlu:\n  - intent: x\n    examples: |\n      - {t.vragen[3]}\n")
+    (nlu / "faq.yml").write_text(f"{GENERATED_MARK}\nnlu:\n  - intent: x\n    examples: |\n      - {t.vragen[3]}\n")
     problems = knowledge.validate(copy)
     assert [(p.file.endswith(path.name), p.line > 0, p.message) for p in problems] == [
         (
