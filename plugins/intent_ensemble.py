@@ -19,9 +19,9 @@ import numpy as np
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers import LABEL_RANKING_LENGTH
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, hstack
 from scipy.special import softmax
 
 DIET_WEIGHT = "diet_weight"
@@ -37,13 +37,16 @@ class IntentEnsemble(LogisticRegressionClassifier):
         weight = float(self.config[DIET_WEIGHT])
         length = int(self.config.get("ranking_length", LABEL_RANKING_LENGTH))
         for message in messages:
-            sentence = message.get_sparse_features(TEXT)[1]  # Rasa combines the featurizers' output
-            if sentence is None:
+            # The sentence features of each featurizer, in pipeline order: what
+            # get_sparse_features(TEXT) would join, without copying and joining them.
+            blocks = [f.features for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+            if not blocks:
                 continue  # no words to classify (an empty message): leave it to the next components
             diet = {r["name"]: r["confidence"] for r in message.get(INTENT_RANKING_KEY) or []}
-            dense = message.get_dense_features(TEXT)[1]
-            x = sentence.features if dense is None else self._create_X([message])  # as in training
-            probabilities = self._probabilities(x)
+            if message.get_dense_features(TEXT)[1] is None:
+                probabilities = self._probabilities(blocks)
+            else:  # a dense featurizer in the pipeline: build the features as in training
+                probabilities = self.clf.predict_proba(self._create_X([message]))[0]
             mean = {
                 name: weight * float(diet.get(name, 0.0)) + (1 - weight) * float(p)
                 for name, p in zip(self.clf.classes_, probabilities, strict=True)
@@ -55,19 +58,25 @@ class IntentEnsemble(LogisticRegressionClassifier):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
         return messages
 
-    def _probabilities(self, x: Any) -> np.ndarray:
-        """`self.clf.predict_proba(x)[0]` for one message, 0.13 ms instead of 2.8 ms.
+    def _probabilities(self, blocks: list[Any]) -> np.ndarray:
+        """`self.clf.predict_proba(hstack(blocks))[0]` for one message, 0.13 ms instead of 2.8 ms.
 
         scikit-learn multiplies the sparse features by the transposed (Fortran-ordered)
         weights, which scipy handles slowly: py-spy put a tenth of the server's time there.
-        The weights are transposed into C order once; the model (multinomial, Rasa's
-        settings with more than two intents) is the same, as the tests check.
+        The weights are transposed into C order once, and each block is multiplied by its
+        own rows of them. The model (multinomial, Rasa's settings with more than two
+        intents) is the same, as the tests check.
         """
-        if len(self.clf.classes_) <= 2:
-            return self.clf.predict_proba(x)[0]
+        widths = [b.shape[1] for b in blocks]
+        if len(self.clf.classes_) <= 2 or sum(widths) != self.clf.coef_.shape[1]:
+            return self.clf.predict_proba(hstack(blocks).tocsr())[0]
         weights = getattr(self, "_weights", None)
-        if weights is None or weights.shape[1] != len(self.clf.classes_):
+        if weights is None:
             weights = self._weights = np.ascontiguousarray(self.clf.coef_.T)
-        # CSR: scipy's product of a COO row and a dense matrix is slower still.
-        scores = np.asarray(csr_matrix(x) @ weights).ravel() + self.clf.intercept_
+        scores = self.clf.intercept_.copy()
+        start = 0
+        for block, width in zip(blocks, widths, strict=True):
+            # CSR: scipy's product of a COO row and a dense matrix is slower still.
+            scores += np.asarray(csr_matrix(block) @ weights[start : start + width]).ravel()
+            start += width
         return softmax(scores)

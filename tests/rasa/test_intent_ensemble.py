@@ -65,5 +65,7 @@ def test_fast_probabilities_equal_scikit_learns():
     component.clf = LogisticRegression(max_iter=200).fit(x, y)
     for row in range(10):
         expected = component.clf.predict_proba(x[row])[0]
-        assert component._probabilities(x[row]) == pytest.approx(expected, abs=1e-12)
-        assert component._probabilities(x[row].tocoo()) == pytest.approx(expected, abs=1e-12)  # Rasa's format
+        assert component._probabilities([x[row]]) == pytest.approx(expected, abs=1e-12)
+        # As Rasa hands them over: one COO block per featurizer.
+        blocks = [x[row, :200].tocoo(), x[row, 200:].tocoo()]
+        assert component._probabilities(blocks) == pytest.approx(expected, abs=1e-12)
