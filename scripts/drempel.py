@@ -75,7 +75,11 @@ async def _rankings(model: Path, texts: list[str]) -> list[tuple[tuple[str, floa
 
 def rankings(model: Path, texts: list[str]) -> list[tuple[tuple[str, float], ...]]:
     """Each text's intent ranking by a trained model, best first, without nlu_fallback."""
+    import structlog
+
     logging.getLogger("rasa").setLevel(logging.ERROR)
+    # Rasa 3.6 also logs every parse through structlog, which prints debug lines by default.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.ERROR))
     return asyncio.run(_rankings(model, texts))
 
 
