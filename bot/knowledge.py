@@ -570,7 +570,8 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
 
 def _hand_written_examples(nlu_dir: Path) -> dict[str, tuple[str, str]]:
     """Normalised example -> (intent, file) from the hand-written NLU files (not the generated
-    faq.yml). Absent folder (a scratch copy of knowledge/) -> nothing to compare with."""
+    faq.yml). Absent folder (a scratch copy of knowledge/) -> nothing to compare with.
+    The core does not import Rasa, so this reads the `- example` lines itself."""
     found: dict[str, tuple[str, str]] = {}
     for path in sorted(nlu_dir.glob("*.yml")):
         text = path.read_text(encoding="utf-8")

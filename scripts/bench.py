@@ -40,8 +40,12 @@ def send(url: str, sender: str, text: str) -> list[dict]:
     return r.json()
 
 
+def heldout() -> list[dict]:
+    return yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
+
+
 def accuracy(url: str, k: knowledge.Knowledge) -> dict:
-    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
+    items = heldout()
     counts = dict.fromkeys(("goed", "gevraagd", "gevraagd_met_juiste_knop", "fout", "oos_goed", "oos_fout"), 0)
     wrong: list[str] = []
     n_in = n_oos = 0
@@ -77,8 +81,7 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
 
 def top1() -> float:
     """The classifier alone on the in-scope held-out questions (the model loaded in-process)."""
-    items = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
-    items = [i for i in items if i["verwacht"] != dialog.OUT_OF_SCOPE]
+    items = [i for i in heldout() if i["verwacht"] != dialog.OUT_OF_SCOPE]
     ranked = drempel.rankings(MODEL, [i["tekst"] for i in items])
     return sum(r[0][0] == f"faq_{i['verwacht']}" for i, r in zip(items, ranked, strict=True)) / len(items)
 
@@ -134,14 +137,14 @@ def cross_validation(folds: int) -> dict:
     }
 
 
-def nauwkeurigheid(acc: dict) -> dict:
+def nauwkeurigheid(acc: dict, top1_score: float) -> dict:
     return {
         "antwoord_nauwkeurigheid": acc["goed"] / acc["n_in"],
         "doorgevraagd": acc["gevraagd"] / acc["n_in"],
         "doorgevraagd_juiste_knop_aangeboden": acc["gevraagd_met_juiste_knop"] / acc["n_in"],
         "goed_binnen_een_klik": (acc["goed"] + acc["gevraagd_met_juiste_knop"]) / acc["n_in"],
         "fout_antwoord": acc["fout"] / acc["n_in"],
-        "top1_intentclassificatie": top1(),
+        "top1_intentclassificatie": top1_score,
         "buiten_bereik_correct_geweigerd": acc["oos_goed"] / max(acc["n_oos"], 1),
         "buiten_bereik_zelfverzekerd_fout": acc["oos_fout"],
         "n_vragen": acc["n_in"],
@@ -170,7 +173,7 @@ def main() -> int:
             report["latentie_1_gesprek"] = latency(url, questions, 1, 20)
             report["latentie_10_gesprekken"] = latency(url, questions, 10, 4)
         if acc is not None:
-            report["nauwkeurigheid"] = nauwkeurigheid(acc)
+            report["nauwkeurigheid"] = nauwkeurigheid(acc, top1())
         if not args.skip_train:
             report["trainingstijd_s"] = training_time(tmp / "models")
         if not args.skip_cv:

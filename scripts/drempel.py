@@ -31,7 +31,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-sys.path.insert(0, str(ROOT))  # plugins.invoer is part of the pipeline
+sys.path.insert(0, str(ROOT))  # the pipeline uses components from plugins/
 OUT_OF_SCOPE = "buiten_bereik"
 MAX_WRONG = 0.02
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(13)]  # 0.20 .. 0.80
