@@ -27,7 +27,7 @@ def generated_files(k: Knowledge, root: Path = PROJECT_ROOT) -> dict[Path, str]:
     topics = sorted(k.onderwerpen.values(), key=lambda t: t.id)
     nlu = {
         "version": "3.1",
-        "nlu": [{"intent": t.intent, "examples": "".join(f"- {q}\n" for q in t.vragen)} for t in topics],
+        "nlu": [{"intent": t.intent, "examples": "".join(f"- {q}\n" for q in t.trainingsvragen)} for t in topics],
     }
     rules = {
         "version": "3.1",

@@ -168,6 +168,14 @@ class Onderwerp:
     def intent(self) -> str:
         return f"faq_{self.id}"
 
+    @property
+    def trainingsvragen(self) -> tuple[str, ...]:
+        """The questions plus the title: the title is the question in its plainest words, the one
+        a user reads on a "Bedoelt u...?" button and most likely types."""
+        if normalize(self.titel) in {normalize(q) for q in self.vragen}:
+            return self.vragen
+        return (self.titel, *self.vragen)
+
 
 @dataclass(frozen=True)
 class LokaalAntwoord:
@@ -648,9 +656,14 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
                 if t.get(field_name):
                     for msg in placeholder_problems(k, str(t[field_name])):
                         r.problem(path, line_of(tree, ("onderwerpen", i, field_name)), f"{t['id']}: {msg}")
-            for j, q in enumerate(t["vragen"]):
-                norm = normalize(str(q))
-                line = line_of(tree, ("onderwerpen", i, "vragen", j))
+            # The title is a training question too (Onderwerp.trainingsvragen), unless it
+            # repeats one of the topic's own questions.
+            own = {normalize(str(q)) for q in t["vragen"]}
+            titel = [] if normalize(str(t["titel"])) in own else [(str(t["titel"]), ("onderwerpen", i, "titel"))]
+            vragen = [(str(q), ("onderwerpen", i, "vragen", j)) for j, q in enumerate(t["vragen"])]
+            for q, where in titel + vragen:
+                norm = normalize(q)
+                line = line_of(tree, where)
                 if not norm:
                     r.problem(path, line, f"{t['id']}: lege trainingsvraag")
                     continue

@@ -126,6 +126,33 @@ def test_conflicting_training_question_between_topics(copy: Path):
     assert any(p.line == line and "tegenstrijdige trainingsvraag" in p.message for p in problems), problems
 
 
+def test_a_title_that_is_another_topics_question(copy: Path):
+    # Titles are training questions too, so a title may not be another topic's question.
+    k = knowledge.load(copy)
+    a, b = sorted(k.onderwerpen.values(), key=lambda t: (t.bestand, t.regel))[:2]
+    path = copy.parent / b.bestand
+    line = _replace(path, f"titel: {b.titel}\n", f"titel: {a.vragen[3]}\n")
+    problems = knowledge.validate(copy)
+    assert any(p.line == line and "tegenstrijdige trainingsvraag" in p.message for p in problems), problems
+
+
+def test_the_title_is_a_training_question_once():
+    import yaml
+
+    from bot import build
+
+    k = knowledge.load()
+    nlu = next(c for p, c in build.generated_files(k).items() if p.parent.name == "nlu")
+    examples = {i["intent"]: i["examples"] for i in yaml.safe_load(nlu)["nlu"]}
+    for t in k.onderwerpen.values():
+        questions = [line[2:] for line in examples[t.intent].splitlines()]
+        assert questions == list(t.trainingsvragen)
+        assert [knowledge.normalize(q) for q in questions].count(knowledge.normalize(t.titel)) == 1
+    title_as_question = knowledge.Onderwerp("x", "Wat is X?", ("wat is x", "iets anders"), "", ())
+    assert title_as_question.trainingsvragen == ("wat is x", "iets anders")
+    assert knowledge.Onderwerp("x", "Titel", ("vraag",), "", ()).trainingsvragen == ("Titel", "vraag")
+
+
 def test_duplicate_question_within_a_topic(copy: Path):
     path, t = _first_faq(copy)
     line = _replace(path, f"- {t.vragen[1]}\n", f"- {t.vragen[0]}\n")
