@@ -656,12 +656,11 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
                 if t.get(field_name):
                     for msg in placeholder_problems(k, str(t[field_name])):
                         r.problem(path, line_of(tree, ("onderwerpen", i, field_name)), f"{t['id']}: {msg}")
-            # The title is a training question too (Onderwerp.trainingsvragen), unless it
-            # repeats one of the topic's own questions.
-            own = {normalize(str(q)) for q in t["vragen"]}
-            titel = [] if normalize(str(t["titel"])) in own else [(str(t["titel"]), ("onderwerpen", i, "titel"))]
+            # What the model trains on: the questions and, unless it repeats one, the title.
             vragen = [(str(q), ("onderwerpen", i, "vragen", j)) for j, q in enumerate(t["vragen"])]
-            for q, where in titel + vragen:
+            titel = (str(t["titel"]), ("onderwerpen", i, "titel"))
+            counted = Onderwerp(str(t["id"]), titel[0], tuple(q for q, _ in vragen), "", ()).trainingsvragen
+            for q, where in ([titel] if len(counted) > len(vragen) else []) + vragen:
                 norm = normalize(q)
                 line = line_of(tree, where)
                 if not norm:
