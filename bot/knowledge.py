@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -172,9 +172,7 @@ class Onderwerp:
     def trainingsvragen(self) -> tuple[str, ...]:
         """The questions plus the title: the title is the question in its plainest words, the one
         a user reads on a "Bedoelt u...?" button and most likely types."""
-        if normalize(self.titel) in {normalize(q) for q in self.vragen}:
-            return self.vragen
-        return (self.titel, *self.vragen)
+        return (self.titel, *self.vragen) if titel_telt_mee(self.titel, self.vragen) else self.vragen
 
 
 @dataclass(frozen=True)
@@ -225,6 +223,11 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def titel_telt_mee(titel: str, vragen: Iterable[str]) -> bool:
+    """Whether the title is a training question of its own: not when it repeats one of the questions."""
+    return normalize(titel) not in {normalize(q) for q in vragen}
 
 
 def _waarde(soort: str, raw: Any) -> Waarde:
@@ -659,8 +662,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
             # What the model trains on: the questions and, unless it repeats one, the title.
             vragen = [(str(q), ("onderwerpen", i, "vragen", j)) for j, q in enumerate(t["vragen"])]
             titel = (str(t["titel"]), ("onderwerpen", i, "titel"))
-            counted = Onderwerp(str(t["id"]), titel[0], tuple(q for q, _ in vragen), "", ()).trainingsvragen
-            for q, where in ([titel] if len(counted) > len(vragen) else []) + vragen:
+            for q, where in ([titel] if titel_telt_mee(titel[0], (q for q, _ in vragen)) else []) + vragen:
                 norm = normalize(q)
                 line = line_of(tree, where)
                 if not norm:
