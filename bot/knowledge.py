@@ -579,7 +579,7 @@ def _read(root: Path) -> tuple[Knowledge, _Reader, dict[str, Any]]:
     return k, r, trees
 
 
-def _hand_written_examples(nlu_dir: Path) -> dict[str, tuple[str, str]]:
+def hand_written_examples(nlu_dir: Path) -> dict[str, tuple[str, str]]:
     """Normalised example -> (intent, file) from the hand-written NLU files (not the generated
     faq.yml). Absent folder (a scratch copy of knowledge/) -> nothing to compare with.
     The core does not import Rasa, so this reads the `- example` lines itself."""
@@ -651,7 +651,7 @@ def _check(k: Knowledge, r: _Reader, trees: dict[str, Any]) -> None:
     # FAQ topics: sources, placeholders, and training questions that collide (with each other
     # or with the hand-written intents in data/nlu next to knowledge/)
     seen_q: dict[str, tuple[str, str, int]] = {}
-    other_q = _hand_written_examples(root.parent / "data" / "nlu")
+    other_q = hand_written_examples(root.parent / "data" / "nlu")
     for path, tree in trees["faq"].items():
         for i, t in enumerate(tree["onderwerpen"]):
             bron_refs(path, tree, ("onderwerpen", i, "bronnen"), t["bronnen"])

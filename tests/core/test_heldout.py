@@ -1,0 +1,68 @@
+"""The held-out questions of `make bench` stay apart from the training data.
+
+Answer accuracy on tests/data/heldout.yml only means something when none of its questions
+is (nearly) a training example; the training data grows with every content round, so this
+is checked on every run rather than once when the set was written.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+import yaml
+
+from bot import PROJECT_ROOT, dialog, knowledge
+
+HELDOUT = PROJECT_ROOT / "tests" / "data" / "heldout.yml"
+# Share of distinct words two questions have in common (Jaccard) from which one counts as a
+# copy of the other. At 0.65 "wat is de wet langdurige zorg" is a copy of "wet langdurige zorg
+# wat is dat"; below it are different questions on the same subject.
+NEAR_COPY = 0.65
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(knowledge.normalize(text).split())
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a | b else 1.0
+
+
+@pytest.fixture(scope="module")
+def heldout() -> list[dict[str, str]]:
+    return yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
+
+
+@pytest.fixture(scope="module")
+def training() -> dict[frozenset[str], str]:
+    """Every training example (FAQ questions and titles, hand-written intents) -> its text."""
+    k = knowledge.load_cached()
+    texts = [q for t in k.onderwerpen.values() for q in t.trainingsvragen]
+    found = {words(q): q for q in texts}
+    for norm in knowledge.hand_written_examples(PROJECT_ROOT / "data" / "nlu"):
+        found.setdefault(words(norm), norm)
+    return found
+
+
+def test_every_expected_topic_exists(heldout: list[dict[str, str]]) -> None:
+    k = knowledge.load_cached()
+    unknown = [q["verwacht"] for q in heldout if q["verwacht"] not in {*k.onderwerpen, dialog.OUT_OF_SCOPE}]
+    assert not unknown
+
+
+def test_no_heldout_question_is_a_training_example(
+    heldout: list[dict[str, str]], training: dict[frozenset[str], str]
+) -> None:
+    asked = [(q["tekst"], words(q["tekst"])) for q in heldout]
+    copies = [
+        f"{vraag!r} ~ {text!r}"
+        for (vraag, v), (w, text) in product(asked, training.items())
+        if overlap(v, w) >= NEAR_COPY
+    ]
+    assert not copies, "held-out vragen die (bijna) een trainingsvoorbeeld zijn:\n" + "\n".join(copies)
+
+
+def test_overlap_measure() -> None:
+    assert overlap(words("wat is de wet langdurige zorg"), words("wet langdurige zorg, wat is dat?")) >= NEAR_COPY
+    assert overlap(words("wat is het verschil tussen bijstand en ww"), words("verschil wmo405 en wmo407")) < NEAR_COPY
