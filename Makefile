@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
 TRAINING_INPUTS := config.yml $(filter-out knowledge/triage.yml,$(shell find data domain knowledge -name '*.yml' 2>/dev/null)) \
-                   plugins/invoer.py plugins/intent_ensemble.py .spacy/nl/bw_source.json
+                   plugins/invoer.py plugins/intent_classifier.py .spacy/nl/bw_source.json
 
 .PHONY: help run test test-fast bench drempel content validate train lint clean
 

@@ -31,6 +31,7 @@ from scripts import drempel  # noqa: E402
 from scripts.serve import BIN, MODEL, servers, write_endpoints  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "data" / "heldout.yml"
+ONTWIKKELSET = ROOT / "tests" / "data" / "ontwikkelset_buiten_bereik.yml"
 PORT, ACTION_PORT = 5305, 5355
 
 
@@ -77,6 +78,15 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
                 counts["gevraagd_met_juiste_knop"] += 1
             wrong.append(f"doorgevraagd/niet beantwoord: {text!r} (verwacht {expected})")
     return {"n_in": n_in, "n_oos": n_oos, **counts, "details": wrong}
+
+
+def ontwikkelset(url: str) -> dict:
+    """How many of the out-of-scope development questions get a FAQ answer (should be none)."""
+    texts = [v["tekst"] for v in yaml.safe_load(ONTWIKKELSET.read_text(encoding="utf-8"))["vragen"]]
+    answered = [
+        t for t in texts if "\nBron: " in "\n\n".join(m.get("text", "") for m in send(url, uuid.uuid4().hex, t))
+    ]
+    return {"n": len(texts), "beantwoord": len(answered), "vragen": answered}
 
 
 def top1() -> float:
@@ -168,12 +178,14 @@ def main() -> int:
         env = {"BW_DATABASE_URL": f"sqlite:///{tmp}/tickets.db"}
         with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp) as url:
             acc = None if args.skip_accuracy else accuracy(url, k)
+            dev = None if args.skip_accuracy else ontwikkelset(url)
             questions = [q for t in list(k.onderwerpen.values())[:40] for q in t.vragen[:1]]
             send(url, "warmup", questions[0])
             report["latentie_1_gesprek"] = latency(url, questions, 1, 20)
             report["latentie_10_gesprekken"] = latency(url, questions, 10, 4)
         if acc is not None:
             report["nauwkeurigheid"] = nauwkeurigheid(acc, top1())
+            report["ontwikkelset_buiten_bereik_beantwoord"] = dev
         if not args.skip_train:
             report["trainingstijd_s"] = training_time(tmp / "models")
         if not args.skip_cv:
