@@ -80,9 +80,13 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
     return {"n_in": n_in, "n_oos": n_oos, **counts, "details": wrong}
 
 
+def ontwikkelset_vragen() -> list[dict]:
+    return yaml.safe_load(ONTWIKKELSET.read_text(encoding="utf-8"))["vragen"]
+
+
 def ontwikkelset(url: str) -> dict:
     """How many of the out-of-scope development questions get a FAQ answer (should be none)."""
-    texts = [v["tekst"] for v in yaml.safe_load(ONTWIKKELSET.read_text(encoding="utf-8"))["vragen"]]
+    texts = [v["tekst"] for v in ontwikkelset_vragen()]
     answered = [
         t for t in texts if "\nBron: " in "\n\n".join(m.get("text", "") for m in send(url, uuid.uuid4().hex, t))
     ]

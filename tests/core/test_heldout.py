@@ -62,6 +62,18 @@ def test_no_heldout_question_is_a_training_example(
     assert not copies, "trainingsvragen die (bijna) een held-out vraag zijn; formuleer ze anders:\n" + "\n".join(copies)
 
 
+def test_no_development_question_is_a_training_example(training: dict[frozenset[str], str]) -> None:
+    # The out-of-scope development set of `make bench` compares classifiers; a copy in
+    # buiten_bereik would make that comparison say nothing.
+    asked = [(q["tekst"], words(q["tekst"])) for q in bench.ontwikkelset_vragen()]
+    copies = [
+        f"{vraag!r} ~ {text!r}"
+        for (vraag, v), (w, text) in product(asked, training.items())
+        if overlap(v, w) >= NEAR_COPY
+    ]
+    assert not copies, "trainingsvoorbeelden die (bijna) een vraag uit de ontwikkelset zijn:\n" + "\n".join(copies)
+
+
 def test_overlap_measure() -> None:
     assert overlap(words("wat is de wet langdurige zorg"), words("wet langdurige zorg, wat is dat?")) >= NEAR_COPY
     assert overlap(words("wat is het verschil tussen bijstand en ww"), words("verschil wmo405 en wmo407")) < NEAR_COPY
