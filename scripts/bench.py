@@ -41,6 +41,13 @@ def send(url: str, sender: str, text: str) -> list[dict]:
     return r.json()
 
 
+def ask(url: str, text: str) -> tuple[list[dict], str, bool]:
+    """Ask in a new conversation: the reply, its text, and whether it is a FAQ answer."""
+    reply = send(url, uuid.uuid4().hex, text)
+    answer = "\n\n".join(m.get("text", "") for m in reply)  # Rasa splits on blank lines
+    return reply, answer, "\nBron: " in answer  # every FAQ answer ends with its source
+
+
 def heldout() -> list[dict]:
     return yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["vragen"]
 
@@ -52,9 +59,7 @@ def accuracy(url: str, k: knowledge.Knowledge) -> dict:
     n_in = n_oos = 0
     for item in items:
         text, expected = item["tekst"], item["verwacht"]
-        reply = send(url, uuid.uuid4().hex, text)
-        answer = "\n\n".join(m.get("text", "") for m in reply)  # Rasa splits on blank lines
-        is_faq_answer = "\nBron: " in answer
+        reply, answer, is_faq_answer = ask(url, text)
         if expected == dialog.OUT_OF_SCOPE:
             n_oos += 1
             if is_faq_answer:
@@ -87,9 +92,7 @@ def ontwikkelset_vragen() -> list[dict]:
 def ontwikkelset(url: str) -> dict:
     """How many of the out-of-scope development questions get a FAQ answer (should be none)."""
     texts = [v["tekst"] for v in ontwikkelset_vragen()]
-    answered = [
-        t for t in texts if "\nBron: " in "\n\n".join(m.get("text", "") for m in send(url, uuid.uuid4().hex, t))
-    ]
+    answered = [t for t in texts if ask(url, t)[2]]
     return {"n": len(texts), "beantwoord": len(answered), "vragen": answered}
 
 

@@ -28,6 +28,15 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
+def near_copies(questions: list[dict[str, str]], training: dict[frozenset[str], str]) -> list[str]:
+    asked = [(q["tekst"], words(q["tekst"])) for q in questions]
+    return [
+        f"{vraag!r} ~ {text!r}"
+        for (vraag, v), (w, text) in product(asked, training.items())
+        if overlap(v, w) >= NEAR_COPY
+    ]
+
+
 @pytest.fixture(scope="module")
 def heldout() -> list[dict[str, str]]:
     return bench.heldout()  # the questions exactly as `make bench` reads them
@@ -53,24 +62,14 @@ def test_every_expected_topic_exists(heldout: list[dict[str, str]]) -> None:
 def test_no_heldout_question_is_a_training_example(
     heldout: list[dict[str, str]], training: dict[frozenset[str], str]
 ) -> None:
-    asked = [(q["tekst"], words(q["tekst"])) for q in heldout]
-    copies = [
-        f"{vraag!r} ~ {text!r}"
-        for (vraag, v), (w, text) in product(asked, training.items())
-        if overlap(v, w) >= NEAR_COPY
-    ]
+    copies = near_copies(heldout, training)
     assert not copies, "trainingsvragen die (bijna) een held-out vraag zijn; formuleer ze anders:\n" + "\n".join(copies)
 
 
 def test_no_development_question_is_a_training_example(training: dict[frozenset[str], str]) -> None:
     # The out-of-scope development set of `make bench` compares classifiers; a copy in
     # buiten_bereik would make that comparison say nothing.
-    asked = [(q["tekst"], words(q["tekst"])) for q in bench.ontwikkelset_vragen()]
-    copies = [
-        f"{vraag!r} ~ {text!r}"
-        for (vraag, v), (w, text) in product(asked, training.items())
-        if overlap(v, w) >= NEAR_COPY
-    ]
+    copies = near_copies(bench.ontwikkelset_vragen(), training)
     assert not copies, "trainingsvoorbeelden die (bijna) een vraag uit de ontwikkelset zijn:\n" + "\n".join(copies)
 
 
