@@ -34,6 +34,7 @@ $(BIN)/.installed: requirements.txt
 
 .spacy/nl/bw_source.json: $(BIN)/.installed bot/spacy_model.py
 	$(BIN)/python -m bot spacy-model
+	touch $@  # also when unchanged, so make does not rebuild it (and retrain) on every run
 
 # ------------------------------------------------------------------ content and training
 validate: $(BIN)/.installed

@@ -169,6 +169,13 @@ def nauwkeurigheid(acc: dict, top1_score: float) -> dict:
     }
 
 
+def model_is_current() -> bool:
+    """Whether the served model was trained on the current data; make's own rule decides, so
+    `scripts/bench.py` run by hand cannot measure a stale model (make -q: 0 = up to date)."""
+    target = str(MODEL.relative_to(ROOT))
+    return subprocess.run(["make", "-q", target], cwd=ROOT, capture_output=True).returncode == 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--skip-train", action="store_true", help="meet de trainingstijd niet")
@@ -176,6 +183,10 @@ def main() -> int:
     parser.add_argument("--skip-accuracy", action="store_true", help="meet alleen de snelheid (en training/CV)")
     parser.add_argument("--folds", type=int, default=3)
     args = parser.parse_args()
+    if not model_is_current():
+        print("Het model is ouder dan de trainingsdata of config.yml: draai eerst `make train` "
+              "(of meet met `make bench`, dat traint zo nodig).", file=sys.stderr)
+        return 2
     k = knowledge.load()
     report: dict[str, object] = {"datum": time.strftime("%Y-%m-%d")}
 
