@@ -8,9 +8,9 @@ tell topics apart, and a long message does not outweigh a short one.
 
 Offline, on the same lemmas, features and 3 folds, this answered 48% of the training
 questions directly at a threshold that keeps wrong answers at 2%, against 41% for the mean
-of DIET and the plain regression it replaces (top-1 79% against 76%). With Rasa on the
-current data and `make drempel`'s rule: 45% against 25% (README, "Metingen"). It trains in
-141 s where it took 411 s with DIET (make bench).
+of DIET and the plain regression it replaces (top-1 79% against 76%). With Rasa and
+`make drempel`'s rule on the data of that time: 45% against 25%, and about a third of the
+training time (README, "Metingen", where the current figures are).
 """
 
 from __future__ import annotations
