@@ -181,7 +181,7 @@ def main() -> int:
     parser.add_argument("--skip-train", action="store_true", help="meet de trainingstijd niet")
     parser.add_argument("--skip-cv", action="store_true", help="sla de kruisvalidatie over")
     parser.add_argument("--skip-accuracy", action="store_true", help="meet alleen de snelheid (en training/CV)")
-    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--folds", type=int, default=drempel.FOLDS)
     args = parser.parse_args()
     if not model_is_current():
         print("Het model is ouder dan de trainingsdata of config.yml: draai eerst `make train` "
