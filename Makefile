@@ -81,6 +81,7 @@ bench: $(MODEL)
 
 # Kies de drempels van de FallbackClassifier met kruisvalidatie op de trainingsdata.
 drempel: .spacy/nl/bw_source.json
+	$(BIN)/python -m bot build --check  # data/nlu must match knowledge/ (else: make content)
 	$(BIN)/python scripts/drempel.py
 
 clean:

@@ -184,8 +184,11 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=drempel.FOLDS)
     args = parser.parse_args()
     if not model_is_current():
-        print("Het model is ouder dan de trainingsdata of config.yml: draai eerst `make train` "
-              "(of meet met `make bench`, dat traint zo nodig).", file=sys.stderr)
+        print(
+            "Het model is ouder dan de trainingsdata of config.yml: draai eerst `make train` "
+            "(of meet met `make bench`, dat traint zo nodig).",
+            file=sys.stderr,
+        )
         return 2
     k = knowledge.load()
     report: dict[str, object] = {"datum": time.strftime("%Y-%m-%d")}
