@@ -145,11 +145,16 @@ def simulate(predictions: list[Prediction], threshold: float, ambiguity: float) 
     }
 
 
+def allowed(grid: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The grid points within the error limits, best first (most right, then the higher threshold)."""
+    ok = [g for g in grid if g["fout"] <= MAX_WRONG and g["buiten_bereik_fout"] <= MAX_WRONG]
+    return sorted(ok, key=lambda g: (g["goed"], g["drempel"]), reverse=True)
+
+
 def choose(predictions: list[Prediction]) -> tuple[dict[str, float] | None, list[dict[str, float]]]:
     grid = [simulate(predictions, t, a) for t in THRESHOLDS for a in AMBIGUITY]
-    allowed = [g for g in grid if g["fout"] <= MAX_WRONG and g["buiten_bereik_fout"] <= MAX_WRONG]
-    best = max(allowed, key=lambda g: (g["goed"], g["drempel"]), default=None)
-    return best, grid
+    best = allowed(grid)
+    return (best[0] if best else None), grid
 
 
 def main() -> int:
@@ -171,11 +176,10 @@ def main() -> int:
         saved.write_text(json.dumps([p.__dict__ for p in predictions], ensure_ascii=False), encoding="utf-8")
     best, grid = choose(predictions)
     print(json.dumps({"intent": intent_scores(predictions), "keuze": best}, indent=2, ensure_ascii=False))
-    allowed = sorted((g for g in grid if g["fout"] <= MAX_WRONG and g["buiten_bereik_fout"] <= MAX_WRONG),
-                     key=lambda g: (g["goed"], g["drempel"]), reverse=True)  # fmt: skip
-    print(f"\nde beste 20 van de {len(allowed)} toegestane van {len(grid)} roosterpunten")
+    ok = allowed(grid)
+    print(f"\nde beste 20 van de {len(ok)} toegestane van {len(grid)} roosterpunten")
     print("drempel ambiguiteit  goed   fout  buiten_bereik_fout")
-    for g in allowed[:20]:
+    for g in ok[:20]:
         row = (g["goed"], g["fout"], g["buiten_bereik_fout"])
         print(f"{g['drempel']:7.2f} {g['ambiguiteit']:11.2f} " + " ".join(f"{v:6.3f}" for v in row))
     return 0
