@@ -1,6 +1,6 @@
 """The held-out questions of `make bench` stay apart from the training data.
 
-Answer accuracy on tests/data/heldout.yml only means something when none of its questions
+Answer accuracy on tests/data/heldout*.yml only means something when none of its questions
 is (nearly) a training example; the training data grows with every content round, so this
 is checked on every run rather than once when the set was written.
 """
@@ -37,9 +37,9 @@ def near_copies(questions: list[dict[str, str]], training: dict[frozenset[str], 
     ]
 
 
-@pytest.fixture(scope="module")
-def heldout() -> list[dict[str, str]]:
-    return bench.heldout()  # the questions exactly as `make bench` reads them
+@pytest.fixture(scope="module", params=sorted(bench.HELDOUT))
+def heldout(request: pytest.FixtureRequest) -> list[dict[str, str]]:
+    return bench.heldout(request.param)  # the questions exactly as `make bench` reads them
 
 
 @pytest.fixture(scope="module")
