@@ -54,7 +54,7 @@ def ask(url: str, text: str) -> tuple[list[dict], str, bool]:
     return reply, answer, "\nBron: " in answer  # every FAQ answer ends with its source
 
 
-def heldout(name: str = "heldout") -> list[dict]:
+def heldout(name: str) -> list[dict]:
     return yaml.safe_load(HELDOUT[name].read_text(encoding="utf-8"))["vragen"]
 
 
@@ -196,6 +196,7 @@ def main() -> int:
         )
         return 2
     k = knowledge.load()
+    sets = {name: heldout(name) for name in HELDOUT}
     report: dict[str, object] = {"datum": time.strftime("%Y-%m-%d")}
 
     with tempfile.TemporaryDirectory() as tmpdir:
@@ -203,14 +204,14 @@ def main() -> int:
         endpoints = write_endpoints(tmp / "endpoints.yml", ACTION_PORT, tmp / "bench.db")
         env = {"BW_DATABASE_URL": f"sqlite:///{tmp}/tickets.db"}
         with servers(PORT, ACTION_PORT, endpoints, extra_env=env, log_dir=tmp) as url:
-            acc = None if args.skip_accuracy else {name: accuracy(url, k, heldout(name)) for name in HELDOUT}
+            acc = None if args.skip_accuracy else {name: accuracy(url, k, items) for name, items in sets.items()}
             dev = None if args.skip_accuracy else ontwikkelset(url)
             questions = [q for t in list(k.onderwerpen.values())[:40] for q in t.vragen[:1]]
             send(url, "warmup", questions[0])
             report["latentie_1_gesprek"] = latency(url, questions, 1, 20)
             report["latentie_10_gesprekken"] = latency(url, questions, 10, 4)
         if acc is not None:
-            report["nauwkeurigheid"] = {name: nauwkeurigheid(a, top1(heldout(name))) for name, a in acc.items()}
+            report["nauwkeurigheid"] = {name: nauwkeurigheid(a, top1(sets[name])) for name, a in acc.items()}
             report["ontwikkelset_buiten_bereik_beantwoord"] = dev
         if not args.skip_train:
             report["trainingstijd_s"] = training_time(tmp / "models")

@@ -7,7 +7,7 @@ confidence >= threshold and it leads the second by >= ambiguity_threshold, else 
 "Bedoelt u...?") for a grid of thresholds and prints what each would do.
 
 The rule for choosing was fixed before looking at any result, and never looks at
-tests/data/heldout.yml (that set stays for `make bench`): among the grid points where
+the held-out sets in tests/data/ (they stay for `make bench`): among the grid points where
 wrong answers stay at or below 2% of the FAQ questions and at or below 2% of the
 out-of-scope questions, take the one that answers most FAQ questions correctly.
 Prints figures and keeps the predictions in results/drempel.json (`--opnieuw` simulates them
