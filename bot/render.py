@@ -86,7 +86,13 @@ class _Renderer:
         return int(mod)
 
     def fill(self, text: str) -> str:
-        return PLACEHOLDER.sub(self._one, text)
+        return PLACEHOLDER.sub(self._at_sentence_start, text)
+
+    def _at_sentence_start(self, m) -> str:  # type: ignore[no-untyped-def]
+        """A value that opens a sentence starts with a capital ("Uw gemeente geeft ...")."""
+        value = self._one(m)
+        before = m.string[: m.start()].rstrip(" ")
+        return value[:1].upper() + value[1:] if not before or before[-1] in ".?!\n" else value
 
     def _one(self, m) -> str:  # type: ignore[no-untyped-def]
         name, mod = m.group(1), m.group(2)

@@ -129,3 +129,15 @@ def test_a_year_bound_answer_names_the_source_of_that_years_figure_first():
         cv = K.cijfer("abonnementstarief", jaar)
         first = render.render(K, topic, jaar).bronnen[0]
         assert first.id == cv.bronnen[0], (jaar, first.id)
+
+
+def test_a_value_that_opens_a_sentence_starts_with_a_capital():
+    # Every topic whose answer starts a sentence with {gemeente}: without a gemeente that is
+    # "uw gemeente", which must read "Uw gemeente" there (and stay lower case mid-sentence).
+    opener = re.compile(r"(^|[.?!]\s+|\n)\{gemeente\}")
+    topics = [t.id for t in K.onderwerpen.values() if opener.search(t.antwoord)]
+    assert topics
+    for tid in topics:
+        tekst = render.render(K, tid, 2025).tekst
+        assert not re.search(r"(^|[.?!]\s+|\n)uw gemeente", tekst), tid
+        assert re.search(r"(^|[.?!]\s+|\n)Uw gemeente", tekst), tid
