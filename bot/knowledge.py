@@ -283,13 +283,24 @@ def line_of(node: Any, path: Any = ()) -> int:
     return line + 1
 
 
+@lru_cache(maxsize=64)
+def _parse(text: str) -> Any:
+    """The round-trip tree of a YAML text, with its line numbers; cached by content.
+
+    ruamel's round-trip parser is pure Python: the FAQ files (1.5 MB of questions) take ~10 s,
+    most of a validation. The tests validate a copy of knowledge/ with one file changed dozens
+    of times in one process, so unchanged files come from here. The trees are only read,
+    never changed. 64 entries: more than the files, so one changed file evicts no other.
+    """
+    return YAML(typ="rt").load(text)
+
+
 class _Reader:
     """Reads YAML files with line numbers and collects problems instead of raising."""
 
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
-        self._yaml = YAML(typ="rt")
 
     def rel(self, path: Path) -> str:
         try:
@@ -299,8 +310,7 @@ class _Reader:
 
     def load(self, path: Path, schema: dict[str, Any]) -> Any:
         try:
-            with path.open(encoding="utf-8") as fh:
-                tree = self._yaml.load(fh)
+            tree = _parse(path.read_text(encoding="utf-8"))
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 0
