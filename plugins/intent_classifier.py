@@ -15,7 +15,11 @@ training time (README, "Metingen", where the current figures are).
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -44,6 +48,38 @@ def _tfidf(idf: np.ndarray) -> TfidfTransformer:
     transformer = TfidfTransformer(sublinear_tf=True)
     transformer.idf_ = idf  # a fitted transformer is its idf vector (scikit-learn's setter)
     return transformer
+
+
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
+_DEFAULT_TRIM_THRESHOLD, _DEFAULT_MMAP_MAX = 128 * 1024, 65536
+
+
+@contextmanager
+def keep_freed_memory() -> Iterator[bool]:
+    """While fitting, let glibc keep freed memory in the process instead of returning it.
+
+    Each step of lbfgs allocates arrays of intents x features (~60 MB). glibc serves every block
+    over 32 MB with a fresh mmap and unmaps it on free, so the kernel zeroes ~400 MB of new
+    pages per step: measured on the full training data, 2.7 s per step of which a third in the
+    kernel, against 1.5 s with the settings below (README, "Metingen"). The arithmetic, and so
+    the model, is the same. Afterwards the defaults return and malloc_trim hands the memory back.
+    Yields whether the settings apply (False without glibc, e.g. macOS: nothing changes there).
+    """
+    libc_name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(libc_name) if libc_name else None
+        mallopt, malloc_trim = libc.mallopt, libc.malloc_trim  # type: ignore[union-attr]
+    except (OSError, AttributeError):
+        yield False
+        return
+    applied = bool(mallopt(_M_MMAP_MAX, 0)) and bool(mallopt(_M_TRIM_THRESHOLD, 2**30))
+    try:
+        yield applied
+    finally:
+        mallopt(_M_MMAP_MAX, _DEFAULT_MMAP_MAX)
+        mallopt(_M_TRIM_THRESHOLD, _DEFAULT_TRIM_THRESHOLD)
+        malloc_trim(0)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -78,7 +114,8 @@ class TfidfIntentClassifier(LogisticRegressionClassifier):
         columns = [vstack([csr_matrix(b) for b in col]).tocsr() for col in zip(*per_message, strict=True)]
         self.tfidf = [TfidfTransformer(sublinear_tf=True).fit(c) for c in columns]
         x = hstack([t.transform(c) for t, c in zip(self.tfidf, columns, strict=True)]).tocsr()
-        self.clf.fit(x, [e.get(INTENT) for e in examples])
+        with keep_freed_memory():
+            self.clf.fit(x, [e.get(INTENT) for e in examples])
         self.persist()
         return self._resource
 
