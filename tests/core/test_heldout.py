@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from itertools import product
 
+import numpy as np
 import pytest
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import PROJECT_ROOT, dialog, knowledge
 from scripts import bench
@@ -29,12 +31,23 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def near_copies(questions: list[dict[str, str]], training: dict[frozenset[str], str]) -> list[str]:
+    """Every pair with overlap() >= NEAR_COPY, a held-out question against a training example.
+
+    The words shared by every pair at once, as a product of two sparse word matrices: the same
+    measure as overlap() (the test below compares both), in about a second instead of ~30 s
+    for ~800 questions against ~14,000 examples.
+    """
     asked = [(q["tekst"], words(q["tekst"])) for q in questions]
-    return [
-        f"{vraag!r} ~ {text!r}"
-        for (vraag, v), (w, text) in product(asked, training.items())
-        if overlap(v, w) >= NEAR_COPY
-    ]
+    known = list(training.items())
+    binarizer = MultiLabelBinarizer(sparse_output=True).fit([v for _, v in asked] + [w for w, _ in known])
+    a, b = binarizer.transform([v for _, v in asked]), binarizer.transform([w for w, _ in known])
+    shared = (a @ b.T).tocoo()
+    size_a, size_b = np.asarray(a.sum(axis=1)).ravel(), np.asarray(b.sum(axis=1)).ravel()
+    pairs = {(i, j) for i, j, n in zip(shared.row, shared.col, shared.data, strict=True)
+             if n / (size_a[i] + size_b[j] - n) >= NEAR_COPY}  # fmt: skip
+    # Two empty questions share nothing, yet overlap() calls them the same.
+    pairs |= {(i, j) for i, j in product(np.flatnonzero(size_a == 0), np.flatnonzero(size_b == 0))}
+    return [f"{asked[i][0]!r} ~ {known[j][1]!r}" for i, j in sorted(pairs)]
 
 
 @pytest.fixture(scope="module", params=sorted(bench.HELDOUT))
@@ -76,3 +89,14 @@ def test_no_development_question_is_a_training_example(training: dict[frozenset[
 def test_overlap_measure() -> None:
     assert overlap(words("wat is de wet langdurige zorg"), words("wet langdurige zorg, wat is dat?")) >= NEAR_COPY
     assert overlap(words("wat is het verschil tussen bijstand en ww"), words("verschil wmo405 en wmo407")) < NEAR_COPY
+
+
+def test_near_copies_are_the_pairs_overlap_finds() -> None:
+    training = {words(t): t for t in ("wat is de wet langdurige zorg", "verschil wmo405 en wmo407",
+                                      "hoeveel betaal ik voor de wmo", "", "eigen bijdrage 2024")}  # fmt: skip
+    questions = ["wet langdurige zorg, wat is dat?", "hoeveel betaal ik voor de wmo?", "?", "iets anders", "bijdrage"]
+    expected = sorted(
+        f"{q!r} ~ {t!r}" for q, (w, t) in product(questions, training.items()) if overlap(words(q), w) >= NEAR_COPY
+    )
+    assert len(expected) == 3
+    assert sorted(near_copies([{"tekst": q} for q in questions], training)) == expected
