@@ -151,11 +151,9 @@ def training_time(tmp: Path) -> float:
 def cross_validation(folds: int) -> dict:
     """Intent scores over k folds of data/nlu, and what the configured gate does there."""
     predictions = drempel.cross_validate(folds)
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    gate = next(c for c in config["pipeline"] if c["name"] == "FallbackClassifier")
     return {
         **drempel.intent_scores(predictions),
-        "met_drempel_uit_config": drempel.simulate(predictions, gate["threshold"], gate["ambiguity_threshold"]),
+        "met_drempel_uit_config": drempel.simulate(predictions, *drempel.configured_gate()),
     }
 
 

@@ -13,6 +13,12 @@ out-of-scope questions, take the one that answers most FAQ questions correctly.
 Prints figures and keeps the predictions in results/drempel.json (`--opnieuw` simulates them
 again without training); config.yml is changed by hand.
 
+It also prints what the chosen gate and the gate of config.yml do on the development sets:
+realistic FAQ questions (tests/data/ontwikkelset_faq.yml, written like held-out set 2 by
+other writers) and out-of-scope ones, ranked by the trained model in models/. These figures
+do not choose anything (session 13 tried a rule that chose on them: no gate kept wrong
+answers there at 2%, because some questions fit two neighbouring topics; README, "Metingen").
+
 `cross_validate` is also what `make bench` uses for the cross-validated intent F1.
 """
 
@@ -35,6 +41,9 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))  # the pipeline uses components from plugins/
 OUT_OF_SCOPE = "buiten_bereik"
 MAX_WRONG = 0.02
+MODEL = ROOT / "models" / "bw-assistent.tar.gz"
+ONTWIKKELSET_FAQ = ROOT / "tests" / "data" / "ontwikkelset_faq.yml"
+ONTWIKKELSET_BUITEN_BEREIK = ROOT / "tests" / "data" / "ontwikkelset_buiten_bereik.yml"
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(16)]  # 0.20 .. 0.95
 # 5 folds: each fold trains on 80% of the data, closer to the real model than 3 folds (67%).
 # Fixed before round 5 of the training data, when 3 and 5 folds first chose differently.
@@ -157,6 +166,26 @@ def choose(predictions: list[Prediction]) -> tuple[dict[str, float] | None, list
     return (best[0] if best else None), grid
 
 
+def development_predictions(model: Path = MODEL) -> list[Prediction]:
+    """Both development sets ranked by a trained model: (text, true intent, ranking)."""
+    import yaml
+
+    faq = yaml.safe_load(ONTWIKKELSET_FAQ.read_text(encoding="utf-8"))["vragen"]
+    oos = yaml.safe_load(ONTWIKKELSET_BUITEN_BEREIK.read_text(encoding="utf-8"))["vragen"]
+    questions = [(v["tekst"], f"faq_{v['verwacht']}") for v in faq] + [(v["tekst"], OUT_OF_SCOPE) for v in oos]
+    ranked = rankings(model, [t for t, _ in questions])
+    return [Prediction(t, i, r) for (t, i), r in zip(questions, ranked, strict=True)]
+
+
+def configured_gate() -> tuple[float, float]:
+    """(threshold, ambiguity_threshold) of the FallbackClassifier in config.yml."""
+    import yaml
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    gate = next(c for c in pipeline if c["name"] == "FallbackClassifier")
+    return float(gate["threshold"]), float(gate["ambiguity_threshold"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=FOLDS)
@@ -182,6 +211,19 @@ def main() -> int:
     for g in ok[:20]:
         row = (g["goed"], g["fout"], g["buiten_bereik_fout"])
         print(f"{g['drempel']:7.2f} {g['ambiguiteit']:11.2f} " + " ".join(f"{v:6.3f}" for v in row))
+    from scripts.bench import model_is_current
+
+    if not model_is_current():
+        print("\nDe ontwikkelsets zijn overgeslagen: het model in models/ is ouder dan de data (`make train`).")
+        return 0
+    development = development_predictions()
+    saved.with_name("drempel_ontwikkelset.json").write_text(
+        json.dumps([p.__dict__ for p in development], ensure_ascii=False), encoding="utf-8"
+    )
+    gates = {"config.yml": configured_gate(), **({"keuze": (best["drempel"], best["ambiguiteit"])} if best else {})}
+    print("\nop de ontwikkelsets (model in models/; kiest niets):")
+    for name, (t, a) in gates.items():
+        print(f"{name}: {json.dumps(simulate(development, t, a), ensure_ascii=False)}")
     return 0
 
 

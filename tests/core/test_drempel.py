@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from scripts import drempel
 from scripts.drempel import Prediction, choose, simulate
 
 
@@ -50,3 +51,26 @@ def test_choose_can_pick_a_wide_margin_when_top_confidence_does_not_separate() -
     assert best is not None
     assert (best["goed"], best["fout"], best["buiten_bereik_fout"]) == (0.667, 0.0, 0.0)  # both right ones
     assert 0.5 <= best["ambiguiteit"] <= 0.55
+
+
+def test_the_configured_gate_is_read_from_config_yml(tmp_path, monkeypatch) -> None:
+    (tmp_path / "config.yml").write_text(
+        "pipeline:\n  - name: SpacyNLP\n"
+        "  - name: FallbackClassifier\n    threshold: 0.4\n    ambiguity_threshold: 0.15\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(drempel, "ROOT", tmp_path)
+    assert drempel.configured_gate() == (0.4, 0.15)
+
+
+def test_development_questions_carry_their_intent(tmp_path, monkeypatch) -> None:
+    faq, oos = tmp_path / "faq.yml", tmp_path / "oos.yml"
+    faq.write_text("vragen:\n- tekst: wat kost het\n  verwacht: at_bedrag\n", encoding="utf-8")
+    oos.write_text("vragen:\n- tekst: wie won het wk\n  soort: algemeen\n", encoding="utf-8")
+    monkeypatch.setattr(drempel, "ONTWIKKELSET_FAQ", faq)
+    monkeypatch.setattr(drempel, "ONTWIKKELSET_BUITEN_BEREIK", oos)
+    monkeypatch.setattr(drempel, "rankings", lambda model, texts: [(("faq_at_bedrag", 0.9),)] * len(texts))
+    predictions = drempel.development_predictions(tmp_path / "model.tar.gz")
+    expected = [("wat kost het", "faq_at_bedrag"), ("wie won het wk", "buiten_bereik")]
+    assert [(p.text, p.intent) for p in predictions] == expected
+    assert simulate(predictions, 0.5, 0.0)["buiten_bereik_fout"] == 1.0

@@ -11,10 +11,11 @@ from itertools import product
 
 import numpy as np
 import pytest
+import yaml
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import PROJECT_ROOT, dialog, knowledge
-from scripts import bench
+from scripts import bench, drempel
 
 # Share of distinct words two questions have in common (Jaccard) from which one counts as a
 # copy of the other. At 0.65 "wat is de wet langdurige zorg" is a copy of "wet langdurige zorg
@@ -100,3 +101,20 @@ def test_near_copies_are_the_pairs_overlap_finds() -> None:
     )
     assert len(expected) == 3
     assert sorted(near_copies([{"tekst": q} for q in questions], training)) == expected
+
+
+def development_faq() -> list[dict[str, str]]:
+    return yaml.safe_load(drempel.ONTWIKKELSET_FAQ.read_text(encoding="utf-8"))["vragen"]
+
+
+def test_every_topic_of_the_development_set_exists() -> None:
+    k = knowledge.load_cached()
+    assert not [q["verwacht"] for q in development_faq() if q["verwacht"] not in k.onderwerpen]
+
+
+def test_no_faq_development_question_is_a_training_or_heldout_question(training: dict[frozenset[str], str]) -> None:
+    # A copy of a training question would flatter the gate; a copy of a held-out question
+    # would let the held-out sets take part in choosing it.
+    heldout_questions = {words(q["tekst"]): q["tekst"] for name in bench.HELDOUT for q in bench.heldout(name)}
+    copies = near_copies(development_faq(), training) + near_copies(development_faq(), heldout_questions)
+    assert not copies, "ontwikkelvragen die (bijna) een trainings- of held-out vraag zijn:\n" + "\n".join(copies)
