@@ -37,7 +37,7 @@ HELDOUT = {
     "heldout": ROOT / "tests" / "data" / "heldout.yml",
     "heldout_2": ROOT / "tests" / "data" / "heldout_2.yml",
 }
-ONTWIKKELSET = ROOT / "tests" / "data" / "ontwikkelset_buiten_bereik.yml"
+ONTWIKKELSET = drempel.ONTWIKKELSET_BUITEN_BEREIK
 PORT, ACTION_PORT = 5305, 5355
 
 

@@ -41,7 +41,6 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))  # the pipeline uses components from plugins/
 OUT_OF_SCOPE = "buiten_bereik"
 MAX_WRONG = 0.02
-MODEL = ROOT / "models" / "bw-assistent.tar.gz"
 ONTWIKKELSET_FAQ = ROOT / "tests" / "data" / "ontwikkelset_faq.yml"
 ONTWIKKELSET_BUITEN_BEREIK = ROOT / "tests" / "data" / "ontwikkelset_buiten_bereik.yml"
 THRESHOLDS = [round(0.20 + 0.05 * i, 2) for i in range(16)]  # 0.20 .. 0.95
@@ -166,14 +165,16 @@ def choose(predictions: list[Prediction]) -> tuple[dict[str, float] | None, list
     return (best[0] if best else None), grid
 
 
-def development_predictions(model: Path = MODEL) -> list[Prediction]:
-    """Both development sets ranked by a trained model: (text, true intent, ranking)."""
+def development_predictions(model: Path | None = None) -> list[Prediction]:
+    """Both development sets ranked by a trained model (default: the served one)."""
     import yaml
+
+    from scripts.serve import MODEL
 
     faq = yaml.safe_load(ONTWIKKELSET_FAQ.read_text(encoding="utf-8"))["vragen"]
     oos = yaml.safe_load(ONTWIKKELSET_BUITEN_BEREIK.read_text(encoding="utf-8"))["vragen"]
     questions = [(v["tekst"], f"faq_{v['verwacht']}") for v in faq] + [(v["tekst"], OUT_OF_SCOPE) for v in oos]
-    ranked = rankings(model, [t for t, _ in questions])
+    ranked = rankings(model or MODEL, [t for t, _ in questions])
     return [Prediction(t, i, r) for (t, i), r in zip(questions, ranked, strict=True)]
 
 
