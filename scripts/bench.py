@@ -21,7 +21,6 @@ import uuid
 from pathlib import Path
 
 import requests
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,7 +54,7 @@ def ask(url: str, text: str) -> tuple[list[dict], str, bool]:
 
 
 def heldout(name: str) -> list[dict]:
-    return yaml.safe_load(HELDOUT[name].read_text(encoding="utf-8"))["vragen"]
+    return drempel.vragen(HELDOUT[name])
 
 
 def accuracy(url: str, k: knowledge.Knowledge, items: list[dict]) -> dict:
@@ -91,7 +90,7 @@ def accuracy(url: str, k: knowledge.Knowledge, items: list[dict]) -> dict:
 
 
 def ontwikkelset_vragen() -> list[dict]:
-    return yaml.safe_load(ONTWIKKELSET.read_text(encoding="utf-8"))["vragen"]
+    return drempel.vragen(ONTWIKKELSET)
 
 
 def ontwikkelset(url: str) -> dict:

@@ -165,14 +165,18 @@ def choose(predictions: list[Prediction]) -> tuple[dict[str, float] | None, list
     return (best[0] if best else None), grid
 
 
-def development_predictions(model: Path | None = None) -> list[Prediction]:
-    """Both development sets ranked by a trained model (default: the served one)."""
+def vragen(path: Path) -> list[dict[str, str]]:
+    """The questions of a held-out or development set: the list `vragen` of its YAML file."""
     import yaml
 
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["vragen"]
+
+
+def development_predictions(model: Path | None = None) -> list[Prediction]:
+    """Both development sets ranked by a trained model (default: the served one)."""
     from scripts.serve import MODEL
 
-    faq = yaml.safe_load(ONTWIKKELSET_FAQ.read_text(encoding="utf-8"))["vragen"]
-    oos = yaml.safe_load(ONTWIKKELSET_BUITEN_BEREIK.read_text(encoding="utf-8"))["vragen"]
+    faq, oos = vragen(ONTWIKKELSET_FAQ), vragen(ONTWIKKELSET_BUITEN_BEREIK)
     questions = [(v["tekst"], f"faq_{v['verwacht']}") for v in faq] + [(v["tekst"], OUT_OF_SCOPE) for v in oos]
     ranked = rankings(model or MODEL, [t for t, _ in questions])
     return [Prediction(t, i, r) for (t, i), r in zip(questions, ranked, strict=True)]

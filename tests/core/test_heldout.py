@@ -11,7 +11,6 @@ from itertools import product
 
 import numpy as np
 import pytest
-import yaml
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from bot import PROJECT_ROOT, dialog, knowledge
@@ -103,18 +102,16 @@ def test_near_copies_are_the_pairs_overlap_finds() -> None:
     assert sorted(near_copies([{"tekst": q} for q in questions], training)) == expected
 
 
-def development_faq() -> list[dict[str, str]]:
-    return yaml.safe_load(drempel.ONTWIKKELSET_FAQ.read_text(encoding="utf-8"))["vragen"]
-
-
 def test_every_topic_of_the_development_set_exists() -> None:
+    # Stricter than the held-out sets: no buiten_bereik, every label must be a FAQ topic.
     k = knowledge.load_cached()
-    assert not [q["verwacht"] for q in development_faq() if q["verwacht"] not in k.onderwerpen]
+    assert not [q["verwacht"] for q in drempel.vragen(drempel.ONTWIKKELSET_FAQ) if q["verwacht"] not in k.onderwerpen]
 
 
 def test_no_faq_development_question_is_a_training_or_heldout_question(training: dict[frozenset[str], str]) -> None:
     # A copy of a training question would flatter the gate; a copy of a held-out question
     # would let the held-out sets take part in choosing it.
     heldout_questions = {words(q["tekst"]): q["tekst"] for name in bench.HELDOUT for q in bench.heldout(name)}
-    copies = near_copies(development_faq(), training) + near_copies(development_faq(), heldout_questions)
+    development = drempel.vragen(drempel.ONTWIKKELSET_FAQ)
+    copies = near_copies(development, training) + near_copies(development, heldout_questions)
     assert not copies, "ontwikkelvragen die (bijna) een trainings- of held-out vraag zijn:\n" + "\n".join(copies)
